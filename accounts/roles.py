@@ -1,0 +1,53 @@
+"""Roles are Django groups: learner (default), moderator (question review and feedback in admin,
+nothing else) and admin (everything). Permissions are granted by codename so that apps added later
+only need to list theirs here."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+LEARNER, MODERATOR, ADMIN = "learner", "moderator", "admin"
+ROLES = (LEARNER, MODERATOR, ADMIN)
+
+# app_label -> model -> actions a moderator may perform in admin
+MODERATOR_PERMISSIONS = {
+    "exams": {"question": ("view", "change"), "choice": ("view", "add", "change", "delete"),
+              "exam": ("view",), "domain": ("view",), "objective": ("view",)},
+    "study": {"questionfeedback": ("view", "change")},
+    "aigen": {"generationjob": ("view", "add", "change"), "llmcall": ("view",)},
+}
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create the role groups and give them their permissions (idempotent)."""
+    groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in ROLES}
+    wanted = []
+    for models in MODERATOR_PERMISSIONS.values():
+        for model, actions in models.items():
+            wanted += [f"{action}_{model}" for action in actions]
+    moderator_perms = Permission.objects.using(using).filter(
+        content_type__app_label__in=MODERATOR_PERMISSIONS.keys(), codename__in=wanted
+    )
+    groups[MODERATOR].permissions.set(moderator_perms)
+    groups[ADMIN].permissions.set(Permission.objects.using(using).all())
+
+
+def user_role(user) -> str:
+    if user.is_superuser:
+        return ADMIN
+    names = {g.name for g in user.groups.all()}
+    for role in (ADMIN, MODERATOR):
+        if role in names:
+            return role
+    return LEARNER
+
+
+@transaction.atomic
+def user_set_role(*, user, role: str) -> None:
+    """Put the user in exactly one role group; staff access follows the role."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+    user.groups.remove(*Group.objects.filter(name__in=ROLES))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.is_staff = role in (MODERATOR, ADMIN)
+    user.is_superuser = role == ADMIN
+    user.save(update_fields=["is_staff", "is_superuser"])

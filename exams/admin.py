@@ -1,0 +1,207 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from exams.models import Choice, Domain, Exam, Objective, Question
+from exams.rules import ChoiceData, blueprint_errors, question_errors
+from exams.services import question_review
+
+
+class DomainInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        weights = [
+            form.cleaned_data.get("weight") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        errors = blueprint_errors(weights)
+        if errors:
+            raise ValidationError(errors)
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    formset = DomainInlineFormSet
+    extra = 0
+    fields = ["position", "number", "name", "weight"]
+    show_change_link = True
+
+
+@admin.register(Exam)
+class ExamAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "vendor", "category", "question_count", "duration_minutes", "passing_label", "is_active", "is_beta"]
+    list_filter = ["vendor", "category", "is_active", "is_beta"]
+    search_fields = ["code", "name", "vendor"]
+    inlines = [DomainInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "vendor", "category", "description", "vendor_url"]}),
+        ("Scoring", {"fields": ["score_min", "score_max", "passing_score"]}),
+        ("Format", {"fields": ["question_count", "duration_minutes", "price"]}),
+        ("Status", {"fields": ["is_active", "is_beta", "retirement_date"]}),
+    ]
+
+    @admin.display(description="Passing")
+    def passing_label(self, obj):
+        return f"{obj.passing_score} / {obj.score_min}–{obj.score_max}"
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ["position", "number", "name"]
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "exam", "weight"]
+    list_filter = ["exam"]
+    search_fields = ["name", "number", "exam__code"]
+    list_select_related = ["exam"]
+    inlines = [ObjectiveInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "domain", "exam_code"]
+    list_filter = ["domain__exam", "domain"]
+    search_fields = ["name", "number"]
+    list_select_related = ["domain__exam"]
+
+    @admin.display(description="Exam", ordering="domain__exam__code")
+    def exam_code(self, obj):
+        return obj.domain.exam.code
+
+
+class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        choices = [
+            ChoiceData(
+                text=form.cleaned_data.get("text", ""),
+                is_correct=bool(form.cleaned_data.get("is_correct")),
+                explanation=form.cleaned_data.get("explanation", ""),
+                match_text=form.cleaned_data.get("match_text", ""),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        question = self.instance
+        if question.type in (Question.Type.ORDERING, Question.Type.MATCHING):
+            choices = [ChoiceData(c.text, True, c.explanation, c.match_text) for c in choices]
+        errors = question_errors(question_type=question.type, choose_count=question.choose_count, choices=choices)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChoiceInline(admin.StackedInline):
+    model = Choice
+    formset = ChoiceInlineFormSet
+    extra = 0
+    fields = [("position", "is_correct"), "text", "match_text", "explanation"]
+    formfield_overrides = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in ("text", "explanation"):
+            formset.form.base_fields[name].widget.attrs.update({"rows": 2})
+        return formset
+
+
+class QuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["exam", "objective", "type", "choose_count", "difficulty", "stem", "exhibit", "explanation",
+                  "reference_url", "tags", "is_active", "review_status", "review_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        exam, objective = cleaned.get("exam"), cleaned.get("objective")
+        if exam and objective and objective.domain.exam_id != exam.pk:
+            self.add_error("objective", f"This objective belongs to {objective.domain.exam.code}, not {exam.code}.")
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    list_display = ["id", "short_stem", "exam", "objective_number", "type", "difficulty", "review_badge", "source", "is_active", "preview_link"]
+    list_filter = ["review_status", "exam", "objective__domain", "objective", "type", "difficulty", "source", "is_active"]
+    search_fields = ["stem", "tags", "explanation", "=id"]
+    list_select_related = ["exam", "objective"]
+    list_per_page = 50
+    autocomplete_fields = []
+    raw_id_fields = ["reviewed_by"]
+    readonly_fields = ["source", "ai_model", "ai_job_id", "reviewed_by", "reviewed_at", "stats", "created_at", "updated_at"]
+    inlines = [ChoiceInline]
+    actions = ["approve_selected", "reject_selected"]
+    fieldsets = [
+        (None, {"fields": ["exam", "objective", ("type", "choose_count", "difficulty"), "stem", "exhibit", "explanation", "reference_url", "tags"]}),
+        ("Review", {"fields": ["is_active", "review_status", "review_note", "reviewed_by", "reviewed_at"]}),
+        ("Provenance and statistics", {"fields": ["source", "ai_model", "ai_job_id", "stats", "created_at", "updated_at"]}),
+    ]
+
+    def get_urls(self):
+        preview = path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="exams_question_preview")
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        question = get_object_or_404(Question.objects.select_related("exam", "objective__domain"), pk=pk)
+        if not self.has_view_permission(request, question):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "question": question,
+            "choices": question.choices.all(),
+            "title": f"Preview question #{question.pk}",
+            "can_change": self.has_change_permission(request, question),
+        }
+        return TemplateResponse(request, "admin/exams/question/preview.html", context)
+
+    def save_model(self, request, obj, form, change):
+        if "review_status" in form.changed_data:
+            from django.utils import timezone
+
+            obj.reviewed_by, obj.reviewed_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Question")
+    def short_stem(self, obj):
+        return obj.stem[:90] + ("…" if len(obj.stem) > 90 else "")
+
+    @admin.display(description="Objective", ordering="objective__number")
+    def objective_number(self, obj):
+        return obj.objective.number
+
+    @admin.display(description="Review", ordering="review_status")
+    def review_badge(self, obj):
+        return format_html('<span class="ptp-status ptp-status-{}">{}</span>', obj.review_status, obj.get_review_status_display())
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        return format_html('<a href="{}">Preview</a>', reverse("admin:exams_question_preview", args=[obj.pk]))
+
+    @admin.display(description="Statistics")
+    def stats(self, obj):
+        if not obj.times_answered:
+            return "Not answered yet."
+        return f"Answered {obj.times_answered} times, {obj.share_correct:.0%} correct, {obj.average_seconds:.0f} s on average."
+
+    @admin.action(description="Approve selected questions", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        changed = question_review(questions=queryset, reviewer=request.user, status=Question.ReviewStatus.APPROVED)
+        self.message_user(request, f"Approved {changed} question(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject selected questions (reason: needs rework)", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        changed = question_review(
+            questions=queryset, reviewer=request.user, status=Question.ReviewStatus.REJECTED, note="Rejected in bulk: needs rework."
+        )
+        self.message_user(request, f"Rejected {changed} question(s).", messages.WARNING)

@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.roles import ADMIN, LEARNER, MODERATOR, user_set_role
+from exams.seed import SEED_DIR, SeedError, load_exam_file, seed_files
+
+DEMO_USERS = (
+    ("learner@pingtopass.local", LEARNER, "Demo Learner"),
+    ("moderator@pingtopass.local", MODERATOR, "Demo Moderator"),
+    ("admin@pingtopass.local", ADMIN, "Demo Admin"),
+)
+
+
+class Command(BaseCommand):
+    help = "Load exams, blueprints, questions and demo users. Safe to run repeatedly."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--env", choices=["dev", "test", "prod"], default=None,
+            help="dev: three real exams and demo users (default when DEBUG); test: a minimal set; "
+                 "prod: only the admin from ADMIN_EMAIL/ADMIN_PASSWORD (default otherwise).",
+        )
+        parser.add_argument("--force", action="store_true", help="Reload exams that are already there.")
+
+    def handle(self, *args, env=None, force=False, **options):
+        env = env or ("dev" if settings.DEBUG else "prod")
+        if env == "prod":
+            self._admin_from_environment()
+            return
+        files = seed_files() if env == "dev" else sorted((SEED_DIR / "test").glob("*.json"))
+        if not files:
+            raise CommandError(f"No seed files found in {SEED_DIR}.")
+        for path in files:
+            try:
+                result = load_exam_file(path, force=force)
+            except SeedError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{result.exam_code}: {result.status} ({result.questions} questions)")
+        self._demo_users()
+
+    def _demo_users(self):
+        User = get_user_model()
+        password = settings.SEED_DEMO_PASSWORD
+        self.stdout.write("Demo users (sign in at /accounts/login/):")
+        for email, role, name in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=password, display_name=name)
+                self._mark_verified(user)
+                user_set_role(user=user, role=role)
+                state = "created"
+            else:
+                state = "exists"
+            self.stdout.write(f"  {role:<10} {email:<30} password: {password}  ({state})")
+
+    def _admin_from_environment(self):
+        import os
+
+        email, password = os.environ.get("ADMIN_EMAIL", ""), os.environ.get("ADMIN_PASSWORD", "")
+        if not email or not password:
+            raise CommandError("--env prod needs ADMIN_EMAIL and ADMIN_PASSWORD in the environment.")
+        if len(password) < 12:
+            raise CommandError("ADMIN_PASSWORD must be at least 12 characters.")
+        User = get_user_model()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=password, display_name="Admin")
+            self._mark_verified(user)
+            self.stdout.write(f"Admin {email} created.")
+        else:
+            self.stdout.write(f"Admin {email} already exists; password left unchanged.")
+        user_set_role(user=user, role=ADMIN)
+
+    @staticmethod
+    def _mark_verified(user):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from pingtopass import views
+from pingtopass.health import health
+
+admin.site.site_header = "PingToPass administration"
+admin.site.site_title = "PingToPass admin"
+admin.site.index_title = "Content, people and AI generation"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("", include("study.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "pingtopass.views.not_found"
+handler403 = "pingtopass.views.forbidden"
+handler500 = "pingtopass.views.server_error"

