@@ -98,10 +98,17 @@ class StudySession(models.Model):
         return end - self.started_at
 
     @property
+    def time_allowed(self) -> timedelta | None:
+        return self.deadline - self.started_at if self.deadline else None
+
+    @property
     def percent(self) -> int | None:
         if self.correct_count is None or not self.question_total:
             return None
         return round(100 * self.correct_count / self.question_total)
+
+
+_PICK_TYPES = ("single", "multiple", "truefalse")
 
 
 class SessionItem(models.Model):
@@ -128,6 +135,7 @@ class SessionItem(models.Model):
     time_spent_seconds = models.FloatField(default=0)
     confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, null=True, blank=True)
     flagged = models.BooleanField(default=False)
+    shown_at = models.DateTimeField(null=True, blank=True, help_text="When the question first appeared.")
 
     class Meta:
         ordering = ["session", "position"]
@@ -146,6 +154,39 @@ class SessionItem(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.response is not None
+
+    @property
+    def picked_choice_ids(self) -> set[int]:
+        """Choice ids the learner picked (single, multiple and true/false questions)."""
+        return set(self.response) if isinstance(self.response, list) and self.question.type in _PICK_TYPES else set()
+
+    def ordering_position(self, choice_id: int) -> int | None:
+        """The 1-based position the learner gave this step, if they answered an ordering question."""
+        if isinstance(self.response, list) and self.question.type == "ordering" and choice_id in self.response:
+            return self.response.index(choice_id) + 1
+        return None
+
+    def matching_index(self, choice_id: int) -> int | None:
+        """Index in `match_order` of the target the learner matched to this item."""
+        if isinstance(self.response, dict):
+            target = self.response.get(str(choice_id))
+            if target in self.match_order:
+                return self.match_order.index(target)
+        return None
+
+    def answer_summary(self, choices_by_id: dict) -> list[str]:
+        """The learner's answer in words, for review pages."""
+        if self.response is None:
+            return []
+        if self.question.type == "ordering":
+            return [f"{n}. {choices_by_id[pk].text}" for n, pk in enumerate(self.response, start=1) if pk in choices_by_id]
+        if self.question.type == "matching":
+            return [
+                f"{choices_by_id[int(left)].text} → {choices_by_id[right].match_text}"
+                for left, right in self.response.items()
+                if int(left) in choices_by_id and right in choices_by_id
+            ]
+        return [choices_by_id[pk].text for pk in self.response if pk in choices_by_id]
 
 
 class Bookmark(models.Model):

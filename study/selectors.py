@@ -1,11 +1,62 @@
 from django.db.models import Count, Q
 
 from exams.models import Exam, Question
+from study.models import SessionItem, StudySession
 
 
 def exam_catalogue():
     """Active exams with the number of questions a learner can be served, in one query."""
-    servable = Q(
-        questions__is_active=True, questions__review_status=Question.ReviewStatus.APPROVED
-    )
+    servable = Q(questions__is_active=True, questions__review_status=Question.ReviewStatus.APPROVED)
     return Exam.objects.active().annotate(servable_count=Count("questions", filter=servable))
+
+
+def learner_progress_by_exam(*, user) -> dict[int, dict]:
+    """Per exam: distinct questions answered, share of those answers correct, sessions started."""
+    rows = (
+        SessionItem.objects.filter(session__user=user, response__isnull=False)
+        .values("session__exam_id")
+        .annotate(
+            seen=Count("question_id", distinct=True),
+            answers=Count("id"),
+            correct=Count("id", filter=Q(is_correct=True)),
+        )
+    )
+    progress = {
+        r["session__exam_id"]: {"seen": r["seen"], "accuracy": round(100 * r["correct"] / r["answers"]) if r["answers"] else None}
+        for r in rows
+    }
+    for row in StudySession.objects.filter(user=user).values("exam_id").annotate(n=Count("id")):
+        progress.setdefault(row["exam_id"], {"seen": 0, "accuracy": None})["sessions"] = row["n"]
+    return progress
+
+
+def answered_counts(*, session_ids: list[int]) -> dict[int, int]:
+    rows = (
+        SessionItem.objects.filter(session_id__in=session_ids, response__isnull=False)
+        .values("session_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["session_id"]: r["n"] for r in rows}
+
+
+def review_items(*, session: StudySession, show: str) -> list[dict]:
+    items = session.items.select_related("question__objective__domain").prefetch_related("question__choices")
+    if show == "wrong":
+        items = items.exclude(is_correct=True)
+    elif show == "flagged":
+        items = items.filter(flagged=True)
+    elif show == "correct":
+        items = items.filter(is_correct=True)
+    result = []
+    for item in items:
+        choices = list(item.question.choices.all())
+        by_id = {c.pk: c for c in choices}
+        if item.question.type == Question.Type.ORDERING:
+            shown = sorted(choices, key=lambda c: (c.position, c.pk))
+        else:
+            shown = [by_id[pk] for pk in item.choice_order if pk in by_id]
+        result.append({
+            "item": item, "question": item.question, "choices": shown, "picked_ids": item.picked_choice_ids,
+            "summary": item.answer_summary(by_id),
+        })
+    return result

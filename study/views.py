@@ -1,25 +1,316 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from study.models import StudySession
-from study.selectors import exam_catalogue
+from exams.models import Question
+from study import selectors
+from study.forms import BookmarkForm, FeedbackForm, PracticeStartForm
+from study.grading import InvalidAnswer
+from study.models import Bookmark, SessionItem, StudySession
+from study.services import (
+    NothingToStudy,
+    SessionError,
+    SessionExpired,
+    SessionRequest,
+    answer_record,
+    bookmark_set,
+    feedback_report,
+    item_flag,
+    item_mark_shown,
+    session_expire_if_due,
+    session_start,
+    session_submit,
+    simulation_shape,
+)
 
 
+# --- access helpers: only what the user may see, everything else is a 404 -------------------
+def _get_session_for_user(request, pk: int) -> StudySession:
+    session = get_object_or_404(StudySession.objects.select_related("exam"), pk=pk, user=request.user)
+    return session_expire_if_due(session=session)
+
+
+def _get_item(session: StudySession, position: int) -> SessionItem:
+    item = (
+        SessionItem.objects.select_related("question__objective__domain", "question__exam")
+        .prefetch_related("question__choices")
+        .filter(session=session, position=position)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such question in this session.")
+    item.session = session
+    return item
+
+
+def _redirect(request, url: str):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- catalogue ----------------------------------------------------------------------------
 def exam_list(request):
-    return render(request, "study/exam_list.html", {"exams": exam_catalogue()})
+    exams = selectors.exam_catalogue()
+    progress = selectors.learner_progress_by_exam(user=request.user) if request.user.is_authenticated else {}
+    cards = [{"exam": exam, "progress": progress.get(exam.pk)} for exam in exams]
+    return render(request, "study/exam_list.html", {"cards": cards})
 
 
 def exam_detail(request, code):
-    exam = get_object_or_404(exam_catalogue(), code=code)
-    domains = exam.domains.prefetch_related("objectives")
-    return render(request, "study/exam_detail.html", {"exam": exam, "domains": domains})
+    exam = get_object_or_404(selectors.exam_catalogue(), code=code)
+    return _render_exam_detail(request, exam, PracticeStartForm(exam=exam))
+
+
+def _render_exam_detail(request, exam, form, status=200):
+    sim_count, sim_minutes = simulation_shape(exam, exam.servable_count)
+    context = {
+        "exam": exam,
+        "domains": exam.domains.prefetch_related("objectives"),
+        "form": form,
+        "sim_count": sim_count,
+        "sim_minutes": sim_minutes,
+        "history": (
+            StudySession.objects.for_user(request.user).filter(exam=exam)[:10] if request.user.is_authenticated else []
+        ),
+        "seconds_per_question": round(exam.duration_minutes * 60 / exam.question_count),
+    }
+    return render(request, "study/exam_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def session_create(request, code):
+    exam = get_object_or_404(selectors.exam_catalogue(), code=code)
+    if request.POST.get("mode") == StudySession.Mode.EXAM:
+        session_request = SessionRequest(mode=StudySession.Mode.EXAM)
+        form = PracticeStartForm(exam=exam)
+    else:
+        form = PracticeStartForm(request.POST, exam=exam)
+        if not form.is_valid():
+            return _render_exam_detail(request, exam, form, status=400)
+        session_request = form.to_request()
+    try:
+        session = session_start(user=request.user, exam=exam, request=session_request)
+    except NothingToStudy as exc:
+        form.add_error(None, str(exc))
+        return _render_exam_detail(request, exam, form, status=400)
+    return redirect(session.get_absolute_url())
+
+
+# --- sessions -----------------------------------------------------------------------------
+@login_required
+def session_list(request):
+    sessions = list(StudySession.objects.for_user(request.user).select_related("exam")[:200])
+    sessions = [session_expire_if_due(session=s) for s in sessions]
+    answered = selectors.answered_counts(session_ids=[s.pk for s in sessions if not s.is_finished])
+    unfinished = [{"session": s, "answered": answered.get(s.pk, 0)} for s in sessions if not s.is_finished]
+    finished = [s for s in sessions if s.is_finished]
+    return render(request, "study/session_list.html", {"unfinished": unfinished, "finished": finished})
 
 
 @login_required
-def session_list(request):
-    sessions = StudySession.objects.for_user(request.user).select_related("exam")
-    return render(
-        request,
-        "study/session_list.html",
-        {"unfinished": sessions.unfinished(), "finished": sessions.finished()[:50]},
+def session_resume(request, pk):
+    session = _get_session_for_user(request, pk)
+    if session.is_finished:
+        return redirect("study:results", pk=session.pk)
+    return redirect("study:question", pk=session.pk, position=session.current_position)
+
+
+def _question_context(request, session: StudySession, item: SessionItem, error: str = "") -> dict:
+    question = item.question
+    choices = {c.pk: c for c in question.choices.all()}
+    shown = [choices[pk] for pk in item.choice_order if pk in choices]
+    reveal = item.is_answered and (session.gives_instant_feedback or session.is_finished)
+    picked_ids = item.picked_choice_ids
+    bookmark = Bookmark.objects.filter(user=request.user, question=question).first()
+    grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
+    return {
+        "session": session,
+        "item": item,
+        "question": question,
+        "display": [
+            {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
+             "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
+            for i, c in enumerate(shown)
+        ],
+        "match_options": [(i, choices[pk].match_text) for i, pk in enumerate(item.match_order) if pk in choices],
+        "positions": range(1, len(shown) + 1),
+        "reveal": reveal,
+        "choices": sorted(shown, key=lambda c: (c.position, c.pk)) if question.type == Question.Type.ORDERING else shown,
+        "picked_ids": picked_ids,
+        "item_summary": item.answer_summary(choices) if reveal else [],
+        "bookmark": bookmark,
+        "grid": [{"position": g["position"], "flagged": g["flagged"], "answered": g["response"] is not None} for g in grid],
+        "prev_position": item.position - 1 if item.position > 1 else None,
+        "next_position": item.position + 1 if item.position < session.question_total else None,
+        "seconds_left": session.seconds_left(),
+        "error": error,
+        "feedback_form": FeedbackForm(),
+        "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
+    }
+
+
+def _render_question(request, session, item, error="", status=200):
+    context = _question_context(request, session, item, error)
+    template = "study/question.html#session-main" if request.htmx else "study/question.html"
+    response = render(request, template, context, status=status)
+    if request.htmx:
+        response["HX-Push-Url"] = item.get_absolute_url()
+    return response
+
+
+@login_required
+def question_view(request, pk, position):
+    session = _get_session_for_user(request, pk)
+    if session.is_finished:
+        if session.expired:
+            messages.error(request, "Time is up. Your session was submitted with the answers you had given.")
+            return _redirect(request, reverse("study:results", args=[session.pk]))
+        return _redirect(request, reverse("study:review", args=[session.pk]) + f"#q{position}")
+    item = _get_item(session, position)
+    item_mark_shown(item=item)
+    return _render_question(request, session, item)
+
+
+@require_POST
+@login_required
+def answer_view(request, pk, position):
+    session = _get_session_for_user(request, pk)
+    if session.is_finished:
+        messages.error(request, "Time is up. Your session was submitted with the answers you had given." if session.expired
+                       else "This session is already finished; its answers can no longer change.")
+        return _redirect(request, reverse("study:results", args=[session.pk]))
+    item = _get_item(session, position)
+    try:
+        outcome = answer_record(
+            item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
+            confidence=request.POST.get("confidence"),
+        )
+    except SessionExpired as exc:
+        messages.error(request, str(exc))
+        return _redirect(request, reverse("study:results", args=[session.pk]))
+    except InvalidAnswer as exc:
+        return _render_question(request, session, item, error=str(exc), status=422)
+    item = outcome.item
+    item.session = session
+    advance = (
+        not session.gives_instant_feedback and request.user.auto_advance and item.position < session.question_total
     )
+    if advance:
+        next_url = reverse("study:question", args=[session.pk, item.position + 1])
+        if request.htmx:
+            next_item = _get_item(session, item.position + 1)
+            item_mark_shown(item=next_item)
+            return trigger_client_event(_render_question(request, session, next_item), "answer-saved")
+        return redirect(next_url)
+    if request.htmx:
+        return trigger_client_event(_render_question(request, session, item), "answer-saved")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+@login_required
+def flag_view(request, pk, position):
+    session = _get_session_for_user(request, pk)
+    item = _get_item(session, position)
+    try:
+        item_flag(item=item, flagged=request.POST.get("flagged") == "1")
+    except SessionError as exc:
+        messages.error(request, str(exc))
+        return _redirect(request, reverse("study:results", args=[session.pk]))
+    if request.htmx:
+        return _render_question(request, session, item)
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+@login_required
+def bookmark_view(request, pk, position):
+    session = get_object_or_404(StudySession, pk=pk, user=request.user)
+    item = _get_item(session, position)
+    form = BookmarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Notes can be at most 2,000 characters.")
+    else:
+        bookmark_set(user=request.user, question=item.question, bookmarked=form.cleaned_data["bookmarked"],
+                     note=form.cleaned_data["note"])
+        messages.success(request, "Bookmarked." if form.cleaned_data["bookmarked"] else "Bookmark removed.")
+    return _after_side_action(request, session, item)
+
+
+@require_POST
+@login_required
+def report_view(request, pk, position):
+    session = get_object_or_404(StudySession, pk=pk, user=request.user)
+    item = _get_item(session, position)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        feedback_report(user=request.user, question=item.question, kind=form.cleaned_data["kind"],
+                        message=form.cleaned_data["message"])
+        messages.success(request, "Thanks — a moderator will look at your report.")
+    else:
+        messages.error(request, "Report not sent: " + " ".join(e for errs in form.errors.values() for e in errs))
+    return _after_side_action(request, session, item)
+
+
+def _after_side_action(request, session, item):
+    if session.is_finished:
+        return _redirect(request, reverse("study:review", args=[session.pk]) + f"#q{item.position}")
+    if request.htmx:
+        return _render_question(request, session, item)
+    return redirect(item.get_absolute_url())
+
+
+@login_required
+def submit_review_view(request, pk):
+    """The review screen before submitting: every question, answered or not, flagged or not."""
+    session = _get_session_for_user(request, pk)
+    if session.is_finished:
+        return redirect("study:results", pk=session.pk)
+    items = list(session.items.values("position", "flagged", "response"))
+    unanswered = sum(1 for i in items if i["response"] is None)
+    flagged = sum(1 for i in items if i["flagged"])
+    grid = [{"position": i["position"], "flagged": i["flagged"], "answered": i["response"] is not None} for i in items]
+    return render(request, "study/submit_review.html", {
+        "session": session, "grid": grid, "unanswered": unanswered, "flagged": flagged,
+        "seconds_left": session.seconds_left(),
+    })
+
+
+@require_POST
+@login_required
+def submit_view(request, pk):
+    session = _get_session_for_user(request, pk)
+    session_submit(session=session)
+    return _redirect(request, reverse("study:results", args=[session.pk]))
+
+
+@login_required
+def results_view(request, pk):
+    session = _get_session_for_user(request, pk)
+    if not session.is_finished:
+        return redirect("study:submit_review", pk=session.pk)
+    return render(request, "study/results.html", {"session": session, "exam": session.exam})
+
+
+REVIEW_FILTERS = {"all": "All", "wrong": "Wrong or unanswered", "flagged": "Flagged", "correct": "Correct"}
+
+
+@login_required
+def review_view(request, pk):
+    session = _get_session_for_user(request, pk)
+    if not session.is_finished:
+        messages.info(request, "Review opens when the session is finished.")
+        return redirect("study:session_resume", pk=session.pk)
+    show = request.GET.get("show", "all")
+    if show not in REVIEW_FILTERS:
+        show = "all"
+    items = selectors.review_items(session=session, show=show)
+    return render(request, "study/review.html", {
+        "session": session, "items": items, "show": show, "filters": REVIEW_FILTERS,
+        "bookmarked_ids": set(Bookmark.objects.filter(user=request.user, question_id__in=[i["item"].question_id for i in items]).values_list("question_id", flat=True)),
+        "feedback_form": FeedbackForm(),
+    })

@@ -1,0 +1,156 @@
+// Study session pages: keyboard shortcuts, countdown, time per question, drag-and-drop ordering.
+// Everything here is an enhancement: the forms and links work without it.
+(function () {
+  "use strict";
+
+  if (window.htmx) {
+    // Swap validation errors (422) like successes so the learner sees the message in the card.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true },
+      { code: "[45]..", swap: false, error: true },
+    ];
+  }
+
+  var shownAt = Date.now();
+
+  function main() { return document.getElementById("session-main"); }
+
+  function typingInField(target) {
+    var tag = (target.tagName || "").toLowerCase();
+    return tag === "textarea" || tag === "select" || (tag === "input" && !/^(radio|checkbox)$/.test(target.type)) || target.isContentEditable;
+  }
+
+  function go(which) {
+    var link = document.querySelector('#session-main [data-nav="' + which + '"]');
+    if (link) link.click();
+  }
+
+  function pickChoice(n) {
+    var inputs = document.querySelectorAll('#answer-form input[name="choice"]');
+    var input = inputs[n];
+    if (!input) return;
+    if (input.type === "checkbox") input.checked = !input.checked; else input.checked = true;
+    input.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (!main() || event.ctrlKey || event.metaKey || event.altKey || typingInField(event.target)) return;
+    var key = event.key;
+    if (key === "?") {
+      var help = document.querySelector(".session-bar details.popover");
+      if (help) { help.open = !help.open; event.preventDefault(); }
+      return;
+    }
+    if (/^[1-9]$/.test(key)) { pickChoice(parseInt(key, 10) - 1); event.preventDefault(); return; }
+    var lower = key.toLowerCase();
+    if (/^[a-e]$/.test(lower)) { pickChoice(lower.charCodeAt(0) - 97); event.preventDefault(); return; }
+    if (lower === "n") { go("next"); event.preventDefault(); return; }
+    if (lower === "p") { go("prev"); event.preventDefault(); return; }
+    if (lower === "f") {
+      var flag = document.querySelector("#session-main [data-flag]");
+      if (flag) { flag.click(); event.preventDefault(); }
+      return;
+    }
+    if (key === "Enter") {
+      var form = document.getElementById("answer-form");
+      var tag = (event.target.tagName || "").toLowerCase();
+      if (form && tag !== "button" && tag !== "a" && tag !== "summary") {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    }
+  });
+
+  // Seconds spent on this question, sent with the answer.
+  document.addEventListener("submit", function (event) {
+    var elapsed = event.target.querySelector("[data-elapsed]");
+    if (elapsed) elapsed.value = ((Date.now() - shownAt) / 1000).toFixed(1);
+  }, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elapsed = event.detail.elt && event.detail.elt.querySelector && event.detail.elt.querySelector("[data-elapsed]");
+    if (elapsed) event.detail.parameters.elapsed = ((Date.now() - shownAt) / 1000).toFixed(1);
+  });
+
+  // After HTMX swaps in a new question, reset the clock and move focus to its heading.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "session-main" || main()) {
+      var position = main() && main().dataset.position;
+      if (position !== window.__ptpPosition) { shownAt = Date.now(); window.__ptpPosition = position; }
+      var title = document.getElementById("question-title");
+      if (title) title.focus({ preventScroll: false });
+      initOrdering();
+    }
+  });
+
+  // Countdown. The server enforces the deadline; at zero we reload so it can submit.
+  function initTimer() {
+    var timer = document.querySelector("[data-timer]");
+    if (!timer) return;
+    var end = Date.now() + parseInt(timer.dataset.secondsLeft, 10) * 1000;
+    var text = timer.querySelector("[data-timer-text]");
+    function tick() {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      text.textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(s).padStart(2, "0");
+      timer.classList.toggle("is-low", left <= 300 && left > 60);
+      timer.classList.toggle("is-critical", left <= 60);
+      if (left <= 0) { window.location.reload(); return; }
+      setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
+  // Ordering: drag a step to move it; the position lists are the keyboard alternative and stay
+  // in sync either way.
+  function renumber(list) {
+    list.querySelectorAll("[data-step]").forEach(function (step, i) {
+      step.querySelector("[data-position-select]").value = String(i + 1);
+    });
+  }
+
+  function initOrdering() {
+    document.querySelectorAll("[data-ordering]").forEach(function (list) {
+      if (list.dataset.ready) return;
+      list.dataset.ready = "1";
+      var dragged = null;
+      list.addEventListener("dragstart", function (e) {
+        dragged = e.target.closest("[data-step]");
+        if (dragged) { dragged.classList.add("dragging"); e.dataTransfer.effectAllowed = "move"; }
+      });
+      list.addEventListener("dragend", function () {
+        if (dragged) dragged.classList.remove("dragging");
+        dragged = null;
+        renumber(list);
+      });
+      list.addEventListener("dragover", function (e) {
+        if (!dragged) return;
+        e.preventDefault();
+        var over = e.target.closest("[data-step]");
+        if (!over || over === dragged) return;
+        var rect = over.getBoundingClientRect();
+        var after = e.clientY > rect.top + rect.height / 2;
+        list.insertBefore(dragged, after ? over.nextSibling : over);
+      });
+      list.addEventListener("change", function (e) {
+        var select = e.target.closest("[data-position-select]");
+        if (!select) return;
+        var step = select.closest("[data-step]");
+        var steps = Array.prototype.slice.call(list.querySelectorAll("[data-step]"));
+        var target = Math.min(Math.max(parseInt(select.value, 10) - 1, 0), steps.length - 1);
+        steps.splice(steps.indexOf(step), 1);
+        steps.splice(target, 0, step);
+        steps.forEach(function (s) { list.appendChild(s); });
+        renumber(list);
+        select.focus();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    window.__ptpPosition = main() && main().dataset.position;
+    initTimer();
+    initOrdering();
+  });
+})();

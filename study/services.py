@@ -1,0 +1,302 @@
+"""Study sessions: start, answer, flag, submit. Every write a learner causes goes through here."""
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from exams.models import Exam, Question
+from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
+from study.grading import InvalidAnswer, is_correct, response_from_form
+from study.models import Bookmark, QuestionFeedback, SessionItem, StudySession
+
+MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
+
+
+class SessionError(Exception):
+    """Something the learner asked for cannot be done; the message says why."""
+
+
+class SessionExpired(SessionError):
+    pass
+
+
+class NothingToStudy(SessionError):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    mode: str
+    count: int = 10
+    objective_ids: tuple[int, ...] = ()
+    difficulty_min: int = 1
+    difficulty_max: int = 5
+    source: str = "all"  # all | unseen | missed | bookmarked
+
+
+# --- reads the services need ---------------------------------------------------------------
+def answered_question_ids(*, user, exam: Exam) -> set[int]:
+    return set(
+        SessionItem.objects.filter(session__user=user, session__exam=exam, response__isnull=False)
+        .values_list("question_id", flat=True)
+    )
+
+
+def missed_question_ids(*, user, exam: Exam) -> set[int]:
+    """Questions whose latest answer by this learner was wrong."""
+    latest: dict[int, bool] = {}
+    rows = (
+        SessionItem.objects.filter(session__user=user, session__exam=exam, is_correct__isnull=False)
+        .order_by("answered_at")
+        .values_list("question_id", "is_correct")
+    )
+    for question_id, correct in rows:
+        latest[question_id] = correct
+    return {pk for pk, correct in latest.items() if not correct}
+
+
+def bookmarked_question_ids(*, user, exam: Exam) -> set[int]:
+    return set(Bookmark.objects.filter(user=user, question__exam=exam).values_list("question_id", flat=True))
+
+
+def simulation_shape(exam: Exam, available: int) -> tuple[int, int]:
+    """Questions and minutes for an exam simulation: the real exam's, scaled down in proportion
+    when the bank has fewer servable questions than the real exam asks."""
+    count = min(exam.question_count, available)
+    minutes = math.ceil(exam.duration_minutes * count / exam.question_count) if count else 0
+    return count, minutes
+
+
+# --- start ----------------------------------------------------------------------------------
+def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria:
+    include = exclude = None
+    if request.source == "unseen":
+        exclude = answered_question_ids(user=user, exam=exam)
+    elif request.source == "missed":
+        include = missed_question_ids(user=user, exam=exam)
+    elif request.source == "bookmarked":
+        include = bookmarked_question_ids(user=user, exam=exam)
+    return SelectionCriteria(
+        exam=exam,
+        objective_ids=request.objective_ids,
+        difficulty_min=request.difficulty_min,
+        difficulty_max=request.difficulty_max,
+        include_ids=include,
+        exclude_ids=exclude or (),
+    )
+
+
+@transaction.atomic
+def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None) -> StudySession:
+    rng = rng or random.SystemRandom()
+    now = timezone.now()
+    if request.mode == StudySession.Mode.EXAM:
+        criteria = SelectionCriteria(exam=exam)
+        ids = question_sample_by_blueprint(criteria, exam.question_count, rng=rng)
+        _, minutes = simulation_shape(exam, len(ids))
+        deadline = now + timedelta(minutes=minutes)
+    else:
+        ids = question_sample(_criteria(user=user, exam=exam, request=request), request.count, rng=rng)
+        deadline = None
+        if request.mode == StudySession.Mode.TIMED:
+            per_question = exam.duration_minutes * 60 / exam.question_count
+            deadline = now + timedelta(seconds=math.ceil(per_question * len(ids)))
+    if not ids:
+        raise NothingToStudy("No questions match these choices. Widen the objectives, difficulty or source.")
+    config = {
+        "count": request.count, "objectives": list(request.objective_ids), "source": request.source,
+        "difficulty": [request.difficulty_min, request.difficulty_max],
+    }
+    session = StudySession.objects.create(
+        user=user, exam=exam, mode=request.mode, config=config, question_total=len(ids), started_at=now, deadline=deadline
+    )
+    SessionItem.objects.bulk_create(
+        _new_item(session, position, question, rng) for position, question in enumerate(ordered_questions(ids), start=1)
+    )
+    return session
+
+
+def _new_item(session: StudySession, position: int, question: Question, rng: random.Random) -> SessionItem:
+    choice_ids = [c.pk for c in question.choices.all()]
+    match_ids: list[int] = []
+    if question.type != Question.Type.TRUE_FALSE:
+        rng.shuffle(choice_ids)
+    if question.type == Question.Type.MATCHING:
+        match_ids = [c.pk for c in question.choices.all()]
+        rng.shuffle(match_ids)
+    return SessionItem(session=session, position=position, question=question, choice_order=choice_ids, match_order=match_ids)
+
+
+# --- answer ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnswerOutcome:
+    item: SessionItem
+    recorded: bool  # False when this was a repeat of an answer already saved
+
+
+def _time_spent(item: SessionItem, client_seconds, now) -> float:
+    try:
+        seconds = float(client_seconds)
+    except (TypeError, ValueError):
+        seconds = -1
+    if not 0 <= seconds <= MAX_CLIENT_SECONDS:
+        seconds = (now - item.shown_at).total_seconds() if item.shown_at else 0.0
+    return round(min(max(seconds, 0.0), MAX_CLIENT_SECONDS), 1)
+
+
+def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=None) -> AnswerOutcome:
+    """Save the learner's answer to one item: one idempotent write.
+
+    With instant feedback the first answer is final: a repeat (double click, resent form, back
+    button) returns the saved answer unchanged. Without feedback (exam simulation, timed
+    practice) the latest answer before submission wins. Answers after the deadline are refused
+    and the session is submitted with what was answered.
+    """
+    session = item.session
+    now = timezone.now()
+    if session.is_finished:
+        raise SessionError("This session is already finished; its answers can no longer change.")
+    if session.is_expired(now):
+        session_submit(session=session, expired=True)
+        raise SessionExpired("Time is up. Your session was submitted with the answers you had given.")
+    question = item.question
+    choices = list(question.choices.all())
+    response = response_from_form(question, item.choice_order, item.match_order, data)
+    correct = is_correct(question, choices, response)
+    try:
+        confidence = int(confidence) if confidence not in (None, "") else None
+    except ValueError:
+        confidence = None
+    if confidence not in (None, *SessionItem.Confidence.values):
+        raise InvalidAnswer("Confidence must be guessing, fairly sure or certain.")
+    fields = {
+        "response": response, "is_correct": correct, "answered_at": now,
+        "time_spent_seconds": _time_spent(item, client_seconds, now),
+        "confidence": confidence,
+    }
+    with transaction.atomic():
+        rows = SessionItem.objects.filter(pk=item.pk, session__status=StudySession.Status.IN_PROGRESS)
+        if session.gives_instant_feedback:
+            rows = rows.filter(response__isnull=True)
+        recorded = rows.update(**fields) == 1
+        if recorded and session.gives_instant_feedback:
+            _count_answer(question.pk, correct, fields["time_spent_seconds"])
+    item.refresh_from_db()
+    return AnswerOutcome(item=item, recorded=recorded)
+
+
+def _count_answer(question_id: int, correct: bool, seconds: float) -> None:
+    Question.objects.filter(pk=question_id).update(
+        times_answered=F("times_answered") + 1,
+        times_correct=F("times_correct") + (1 if correct else 0),
+        total_answer_seconds=F("total_answer_seconds") + seconds,
+    )
+
+
+def item_mark_shown(*, item: SessionItem) -> None:
+    """Remember where the learner is (resume lands here) and when the question appeared."""
+    session = item.session
+    if session.is_finished:
+        return
+    updates = {}
+    if item.shown_at is None and item.response is None:
+        item.shown_at = timezone.now()
+        SessionItem.objects.filter(pk=item.pk, shown_at__isnull=True).update(shown_at=item.shown_at)
+    if session.current_position != item.position:
+        updates["current_position"] = item.position
+        session.current_position = item.position
+    if updates:
+        StudySession.objects.filter(pk=session.pk).update(**updates)
+
+
+def item_flag(*, item: SessionItem, flagged: bool) -> None:
+    if item.session.is_finished:
+        raise SessionError("This session is already finished.")
+    SessionItem.objects.filter(pk=item.pk).update(flagged=flagged)
+    item.flagged = flagged
+
+
+# --- submit ---------------------------------------------------------------------------------
+def session_submit(*, session: StudySession, expired: bool = False) -> StudySession:
+    """Finish a session (idempotent): score it, write the report, count answers into question
+    statistics for modes that did not count them as they came."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = StudySession.objects.filter(pk=session.pk, status=StudySession.Status.IN_PROGRESS).update(
+            status=StudySession.Status.SUBMITTED, submitted_at=min(now, session.deadline) if session.deadline else now,
+            expired=expired,
+        )
+        if not claimed:
+            session.refresh_from_db()
+            return session
+        items = list(session.items.select_related("question__objective__domain"))
+        if not session.gives_instant_feedback:
+            for item in items:
+                if item.response is not None:
+                    _count_answer(item.question_id, bool(item.is_correct), item.time_spent_seconds)
+        _score(session, items)
+        session.save(update_fields=["correct_count", "answered_count", "scaled_score", "passed", "report"])
+    session.refresh_from_db()
+    return session
+
+
+def _score(session: StudySession, items: list[SessionItem]) -> None:
+    exam = session.exam
+    total = len(items)
+    correct = sum(1 for i in items if i.is_correct)
+    fraction = correct / total if total else 0.0
+    session.correct_count = correct
+    session.answered_count = sum(1 for i in items if i.response is not None)
+    session.scaled_score = round(exam.score_min + (exam.score_max - exam.score_min) * fraction)
+    session.passed = session.scaled_score >= exam.passing_score
+    domains: dict[int, dict] = {}
+    objectives: dict[int, dict] = defaultdict(dict)
+    for item in items:
+        objective = item.question.objective
+        domain = objective.domain
+        d = domains.setdefault(domain.pk, {"number": domain.number, "name": domain.name, "correct": 0, "total": 0})
+        o = objectives[domain.pk].setdefault(objective.pk, {"number": objective.number, "name": objective.name, "correct": 0, "total": 0})
+        for bucket in (d, o):
+            bucket["total"] += 1
+            bucket["correct"] += 1 if item.is_correct else 0
+    session.report = {
+        "domains": [
+            {**d, "objectives": sorted(objectives[pk].values(), key=lambda o: o["number"])}
+            for pk, d in sorted(domains.items(), key=lambda kv: kv[1]["number"])
+        ]
+    }
+
+
+def session_expire_if_due(*, session: StudySession) -> StudySession:
+    if not session.is_finished and session.is_expired():
+        return session_submit(session=session, expired=True)
+    return session
+
+
+def sessions_expire_due() -> int:
+    """Submit every session whose deadline has passed (run periodically by Celery beat)."""
+    due = StudySession.objects.unfinished().filter(deadline__lte=timezone.now()).select_related("exam")
+    count = 0
+    for session in due:
+        session_submit(session=session, expired=True)
+        count += 1
+    return count
+
+
+# --- bookmarks and reports ------------------------------------------------------------------
+def bookmark_set(*, user, question: Question, bookmarked: bool, note: str = "") -> Bookmark | None:
+    if not bookmarked:
+        Bookmark.objects.filter(user=user, question=question).delete()
+        return None
+    bookmark, _ = Bookmark.objects.update_or_create(user=user, question=question, defaults={"note": note.strip()[:2000]})
+    return bookmark
+
+
+def feedback_report(*, user, question: Question, kind: str, message: str) -> QuestionFeedback:
+    return QuestionFeedback.objects.create(user=user, question=question, kind=kind, message=message.strip())
