@@ -235,3 +235,7 @@ STRIPE_PRICE_PRO_YEARLY = env("STRIPE_PRICE_PRO_YEARLY", default="")
 
 # --- Seed ------------------------------------------------------------------------------------
 SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
+
+CELERY_BEAT_SCHEDULE = {
+    "expire-due-sessions": {"task": "study.sessions_expire_due", "schedule": 60.0},
+}

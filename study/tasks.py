@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from study.services import sessions_expire_due
+
+
+@shared_task(name="study.sessions_expire_due")
+def sessions_expire_due_task() -> int:
+    """Submit timed sessions whose deadline has passed, so abandoned exams get their results."""
+    return sessions_expire_due()

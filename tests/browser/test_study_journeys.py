@@ -1,0 +1,454 @@
+"""Browser journeys through practice and exam simulation, driven with a real Chromium.
+
+Each test seeds the PTP-100 test exam, signs in through the real login form and walks a learner
+journey end to end, saving a full-page screenshot of every page it visits into `artifacts_dir`.
+The correct answers are read from the database (the page never says which choice is right); the
+answers themselves are given through the page like a learner would.
+"""
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from exams.models import Exam, Objective, Question
+from study.models import SessionItem, StudySession
+from tests.factories import QuestionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXAM_CODE = "PTP-100"
+QUESTION_URL = re.compile(r"/sessions/(\d+)/q/(\d+)/$")
+TIMEOUT_MS = 10_000
+
+
+# --- helpers ----------------------------------------------------------------------------------
+@pytest.fixture
+def seeded_exam(db):
+    call_command("seed", "--env", "test", verbosity=0)
+    return Exam.objects.get(code=EXAM_CODE)
+
+
+@pytest.fixture
+def shoot(page: Page, artifacts_dir):
+    """Save a full-page screenshot of whatever the page shows now, under a descriptive name."""
+
+    def _shoot(name: str) -> str:
+        path = os.path.join(artifacts_dir, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return _shoot
+
+
+def log_in(page: Page, live_server, shoot, *, email: str, password: str, prefix: str) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    shoot(f"{prefix}-login")
+    page.locator("form.auth-form [type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def open_exam(page: Page, live_server, shoot, prefix: str) -> None:
+    page.goto(f"{live_server.url}/exams/{EXAM_CODE}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("PingToPass Test Exam")
+    shoot(f"{prefix}-exam-detail")
+
+
+def start_simulation(page: Page, live_server, shoot, prefix: str) -> StudySession:
+    open_exam(page, live_server, shoot, prefix)
+    page.get_by_role("button", name="Start exam simulation").click()
+    page.wait_for_url(QUESTION_URL)
+    expect(page.locator("#question-title")).to_contain_text("Question 1")
+    return current_session(page)
+
+
+def current_session(page: Page) -> StudySession:
+    match = QUESTION_URL.search(page.url)
+    assert match, f"not on a question page: {page.url}"
+    return StudySession.objects.get(pk=int(match.group(1)))
+
+
+def current_position(page: Page) -> int:
+    match = QUESTION_URL.search(page.url)
+    assert match, f"not on a question page: {page.url}"
+    return int(match.group(2))
+
+
+def get_item(session: StudySession, position: int) -> SessionItem:
+    return (
+        SessionItem.objects.select_related("question__objective__domain")
+        .prefetch_related("question__choices")
+        .get(session=session, position=position)
+    )
+
+
+def mark_document(page: Page) -> None:
+    """Tag the current document; the tag survives HTMX swaps but not a full page load."""
+    page.evaluate("window.__journeyDocument = 'still-the-same-document'")
+
+
+def assert_same_document(page: Page, what: str) -> None:
+    assert page.evaluate("window.__journeyDocument") == "still-the-same-document", (
+        f"{what} caused a full page load instead of an HTMX swap"
+    )
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element matches `selector`."""
+    for _ in range(limit):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {selector!r} (focus is on {page.evaluate('document.activeElement.outerHTML')[:200]})")
+
+
+@dataclass
+class Plan:
+    """What to enter for one question, in display terms (indices into the shown choices)."""
+
+    kind: str  # pick, ordering, matching
+    correct: bool
+    domain: str
+    picks: list[int] = field(default_factory=list)  # pick: display indices to tick
+    targets: dict[int, int] = field(default_factory=dict)  # ordering: index -> position; matching: index -> option
+
+
+def plan_answer(item: SessionItem, *, correct: bool) -> Plan:
+    question = item.question
+    choices = {c.pk: c for c in question.choices.all()}
+    order = item.choice_order
+    domain = question.objective.domain.number
+    if question.type in (Question.Type.SINGLE, Question.Type.TRUE_FALSE, Question.Type.MULTIPLE):
+        right = [i for i, pk in enumerate(order) if choices[pk].is_correct]
+        wrong = [i for i, pk in enumerate(order) if not choices[pk].is_correct]
+        picks = right if correct else right[:-1] + wrong[:1]
+        return Plan("pick", correct, domain, picks=picks)
+    if question.type == Question.Type.ORDERING:
+        rank = {c.pk: n for n, c in enumerate(sorted(choices.values(), key=lambda c: (c.position, c.pk)), start=1)}
+        targets = {i: rank[pk] for i, pk in enumerate(order)}
+        if not correct:  # swap the first two steps
+            first, second = (next(i for i, r in targets.items() if r == n) for n in (1, 2))
+            targets[first], targets[second] = 2, 1
+        return Plan("ordering", correct, domain, targets=targets)
+    if question.type == Question.Type.MATCHING:
+        targets = {i: item.match_order.index(pk) for i, pk in enumerate(order)}
+        if not correct:
+            targets[0], targets[1] = targets[1], targets[0]
+        return Plan("matching", correct, domain, targets=targets)
+    raise AssertionError(f"unexpected question type {question.type}")
+
+
+def enter_answer_with_keyboard(page: Page, plan: Plan) -> None:
+    """Fill in the answer and submit it using only the keyboard."""
+    if plan.kind == "pick":
+        for n, index in enumerate(plan.picks):
+            # Alternate digits and letters: both are documented shortcuts.
+            key = str(index + 1) if n % 2 == 0 else "ABCDE"[index]
+            page.keyboard.press(key)
+        checked = page.eval_on_selector_all(
+            '#answer-form input[name="choice"]:checked', "els => els.map(e => Number(e.value))"
+        )
+        assert sorted(checked) == sorted(plan.picks), f"keyboard picks did not tick the right boxes: {checked}"
+        page.keyboard.press("Enter")  # focus is on the last picked input
+        return
+    if plan.kind == "ordering":
+        # Place steps first to last: typing a position into a step's list moves it there.
+        for position in sorted(plan.targets.values()):
+            index = next(i for i, p in plan.targets.items() if p == position)
+            tab_to(page, f'#answer-form select[name="pos-{index}"]')
+            page.keyboard.type(str(position))
+    else:
+        for index, option in plan.targets.items():
+            tab_to(page, f'#answer-form select[name="match-{index}"]')
+            page.keyboard.press("Home")
+            for _ in range(option + 1):  # option 0 is "— choose —"
+                page.keyboard.press("ArrowDown")
+    assert_selects_show(page, plan)
+    tab_to(page, '#answer-form button[type="submit"]')
+    page.keyboard.press("Enter")
+
+
+def select_values(page: Page, prefix: str) -> dict[int, str]:
+    values = page.eval_on_selector_all(
+        f'#answer-form select[name^="{prefix}"]', "els => els.map(e => [e.name, e.value])"
+    )
+    return {int(name.rsplit("-", 1)[1]): value for name, value in values}
+
+
+def assert_selects_show(page: Page, plan: Plan) -> None:
+    prefix = "pos-" if plan.kind == "ordering" else "match-"
+    assert select_values(page, prefix) == {i: str(v) for i, v in plan.targets.items()}
+
+
+def assert_answer_shown(page: Page, plan: Plan) -> None:
+    """The question form shows the saved answer (exam simulation keeps the form after answering)."""
+    if plan.kind == "pick":
+        checked = page.eval_on_selector_all(
+            '#answer-form input[name="choice"]:checked', "els => els.map(e => Number(e.value))"
+        )
+        assert sorted(checked) == sorted(plan.picks)
+    else:
+        assert_selects_show(page, plan)
+
+
+def grid_cell(page: Page, position: int):
+    return page.locator(f'.question-grid a.grid-cell:text-is("{position}")')
+
+
+def assert_grid(page: Page, cells_selector: str, *, total: int, answered: set[int], flagged: set[int]) -> None:
+    cells = page.locator(cells_selector)
+    expect(cells).to_have_count(total)
+    for position in range(1, total + 1):
+        cell = cells.nth(position - 1)
+        expect(cell).to_have_text(str(position))
+        label = f"Question {position}, {'answered' if position in answered else 'not answered'}"
+        if position in flagged:
+            label += ", flagged"
+        expect(cell).to_have_attribute("aria-label", label)
+        classes = cell.get_attribute("class").split()
+        assert ("is-answered" in classes) == (position in answered), f"cell {position}: {classes}"
+        assert ("is-flagged" in classes) == (position in flagged), f"cell {position}: {classes}"
+
+
+def answer_current_question(page: Page, session: StudySession, *, correct: bool) -> Plan:
+    position = current_position(page)
+    plan = plan_answer(get_item(session, position), correct=correct)
+    enter_answer_with_keyboard(page, plan)
+    return plan
+
+
+# --- journey 1: a 10-question practice, keyboard only ------------------------------------------
+def test_practice_ten_questions_with_keyboard_only(page: Page, live_server, learner, password, seeded_exam, shoot):
+    objective = Objective.objects.get(domain__exam=seeded_exam, number="2.1")
+    QuestionFactory(objective=objective, type=Question.Type.SINGLE)
+    QuestionFactory(objective=objective, type=Question.Type.MULTIPLE, choose_count=2)
+    assert Question.objects.servable().filter(exam=seeded_exam).count() == 10
+
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="practice")
+    open_exam(page, live_server, shoot, "practice")
+    practice = page.locator("#practice")
+    practice.locator('input[name="mode"][value="practice"]').check()
+    practice.locator('input[name="count"][value="10"]').check()
+    practice.get_by_role("button", name="Start practice").click()
+    page.wait_for_url(QUESTION_URL)
+    session = current_session(page)
+    assert session.mode == StudySession.Mode.PRACTICE and session.question_total == 10
+    mark_document(page)
+
+    wrong_positions = {2, 7}
+    plans: list[Plan] = []
+    for position in range(1, 11):
+        title = page.locator("#question-title")
+        expect(title).to_have_text(re.compile(rf"^Question {position}\s+of 10$"))
+        assert current_position(page) == position
+        shoot(f"practice-q{position}-question")
+
+        plan = answer_current_question(page, session, correct=position not in wrong_positions)
+        plans.append(plan)
+        feedback = page.locator("#session-main .feedback")
+        expect(feedback).to_have_text(re.compile("Correct!" if plan.correct else "Not quite."))
+        expect(page.locator("#answer-form")).to_have_count(0)  # answered: the form is locked
+        assert_same_document(page, f"answering question {position}")
+        shoot(f"practice-q{position}-feedback")
+
+        page.keyboard.press("n")
+        if position < 10:
+            expect(page.locator("#question-title")).to_contain_text(f"Question {position + 1}")
+            assert_same_document(page, f"pressing N on question {position}")
+
+    # N on the last question leads to the Finish page.
+    page.wait_for_url(f"**/sessions/{session.pk}/finish/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review before submitting")
+    expect(page.locator(".card").first).to_contain_text("10 questions · 0 not answered · 0 flagged")
+    shoot("practice-finish")
+    tab_to(page, "#submit-session")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**/sessions/{session.pk}/results/")
+    shoot("practice-results")
+    correct = sum(p.correct for p in plans)
+    assert correct == 8
+    score = page.locator(".stat", has=page.locator(".eyebrow", has_text="Score"))
+    expect(score.locator(".stat-value")).to_have_text(f"{round(100 * correct / 10)}%")
+    correct_stat = page.locator(".stat", has=page.locator(".eyebrow", has_text="Correct"))
+    expect(correct_stat.locator(".stat-value")).to_have_text(f"{correct} / 10")
+
+    table = page.locator("table.breakdown")
+    expect(table.locator("thead")).to_contain_text("Domain / objective")
+    domain_rows = table.locator("tr.domain-row")
+    expect(domain_rows).to_have_count(2)
+    for number, name in (("1.0", "Networking Basics"), ("2.0", "Security Basics")):
+        ours = [p for p in plans if p.domain == number]
+        row = domain_rows.filter(has_text=f"{number} {name}")
+        expect(row.locator("td.num")).to_have_text(f"{sum(p.correct for p in ours)} / {len(ours)}")
+    expect(table.locator("tr.objective-row")).to_have_count(3)
+
+
+# --- journey 2: exam simulation with flags and the review screen -------------------------------
+def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, learner, password, seeded_exam, shoot):
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="simulation")
+    session = start_simulation(page, live_server, shoot, "simulation")
+    assert session.mode == StudySession.Mode.EXAM and session.question_total == 8
+    mark_document(page)
+    expect(page.locator("[data-timer]")).to_be_visible()
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered=set(), flagged=set())
+    shoot("simulation-q1-question")
+
+    plans = {}
+    # Question 1: answer with the keyboard, then flag it with F.
+    plans[1] = answer_current_question(page, session, correct=True)
+    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    expect(page.locator("#session-main .feedback")).to_have_count(0)  # no feedback in a simulation
+    assert_same_document(page, "answering question 1")
+    page.keyboard.press("f")
+    expect(page.locator("#session-main .badge-warn")).to_have_text("⚑ Flagged")
+    expect(page.locator("#session-main [data-flag]")).to_have_attribute("aria-pressed", "true")
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1})
+    assert_same_document(page, "answering and flagging question 1")
+    shoot("simulation-q1-answered-flagged")
+
+    # Question 2: leave it unanswered, flag it with the button.
+    page.keyboard.press("n")
+    expect(page.locator("#question-title")).to_contain_text("Question 2")
+    page.get_by_role("button", name="⚐ Flag for review").click()
+    expect(page.locator("#session-main [data-flag]")).to_have_text("⚑ Unflag")
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1, 2})
+    shoot("simulation-q2-flagged")
+
+    # Jump with the grid to 5, answer it wrong; then back to 3 and answer it right.
+    grid_cell(page, 5).click()
+    expect(page.locator("#question-title")).to_contain_text("Question 5")
+    expect(grid_cell(page, 5)).to_have_attribute("aria-current", "step")
+    assert page.url.endswith(f"/sessions/{session.pk}/q/5/")
+    plans[5] = answer_current_question(page, session, correct=False)
+    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    shoot("simulation-q5-answered")
+    grid_cell(page, 3).click()
+    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    plans[3] = answer_current_question(page, session, correct=True)
+    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
+    assert_same_document(page, "navigating with the grid")
+    shoot("simulation-q3-answered")
+
+    page.get_by_role("link", name="Review & submit", exact=True).click()
+    page.wait_for_url(f"**/sessions/{session.pk}/finish/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review before submitting")
+    expect(page.locator("main .card").first).to_contain_text("8 questions · 5 not answered · 2 flagged")
+    expect(page.locator(".alert-warning")).to_contain_text("Unanswered questions count as wrong.")
+    assert_grid(page, "ol.grid-buttons.large a.grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
+    shoot("simulation-review-before-submit")
+
+    page.locator("#submit-session").click()
+    page.wait_for_url(f"**/sessions/{session.pk}/results/")
+    shoot("simulation-results")
+    session.refresh_from_db()
+    correct = sum(p.correct for p in plans.values())
+    expected_scaled = round(100 + 800 * correct / 8)
+    assert session.correct_count == correct and session.scaled_score == expected_scaled
+    score = page.locator(".stat", has=page.locator(".eyebrow", has_text="Score"))
+    expect(score.locator(".stat-value")).to_have_text(str(expected_scaled))
+    expect(score).to_contain_text("on 100–900; passing 700")
+    result = page.locator(".stat", has=page.locator(".eyebrow", has_text="Result"))
+    expect(result.locator(".stat-value")).to_have_text("Pass" if expected_scaled >= 700 else "Fail")
+    expect(page.locator("table.breakdown tr.domain-row")).to_have_count(2)
+
+    page.get_by_role("link", name="Review all").click()
+    page.wait_for_url(f"**/sessions/{session.pk}/review/")
+    expect(page.locator("article.review-item")).to_have_count(8)
+    expect(page.locator("article.review-item .badge-warn")).to_have_count(2)
+    shoot("simulation-after-submit-review")
+
+
+# --- journey 3: reload mid-exam and resume ----------------------------------------------------
+def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, learner, password, seeded_exam, shoot):
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="resume")
+    session = start_simulation(page, live_server, shoot, "resume")
+
+    plans = {}
+    for position in (1, 2, 3):
+        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        plans[position] = answer_current_question(page, session, correct=position != 2)
+        expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+        if position < 3:
+            page.keyboard.press("n")
+    assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
+    shoot("resume-q3-before-reload")
+
+    page.reload()
+    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
+    assert_answer_shown(page, plans[3])
+    expect(page.locator("#answer-form button[type=submit]")).to_have_text("Update answer")
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 2, 3}, flagged=set())
+    shoot("resume-q3-after-reload")
+
+    page.goto(f"{live_server.url}/sessions/")
+    row = page.locator("tr", has_text=EXAM_CODE)
+    expect(row).to_contain_text("Exam simulation")
+    expect(row.locator("td.num")).to_have_text("3 / 8")
+    shoot("resume-session-list")
+    row.get_by_role("link", name=re.compile(r"^Resume")).click()
+    page.wait_for_url(QUESTION_URL)
+    assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
+    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    assert_answer_shown(page, plans[3])
+    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 2, 3}, flagged=set())
+    shoot("resume-q3-after-resume")
+
+    for position in (1, 2):
+        grid_cell(page, position).click()
+        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        assert_answer_shown(page, plans[position])
+        shoot(f"resume-q{position}-earlier-answer")
+
+
+# --- journey 4: nothing on an unanswered simulation page gives the answer away -----------------
+def forbidden_texts(exam: Exam) -> list[str]:
+    texts = ["Correct", "Incorrect", "is-correct", "is-wrong", "choice-explanation", "feedback-ok", "feedback-bad"]
+    for question in Question.objects.filter(exam=exam).prefetch_related("choices"):
+        texts.append(question.explanation)
+        texts += [c.explanation for c in question.choices.all() if c.explanation]
+    return texts
+
+
+def assert_no_leak(page: Page, texts: list[str], where: str) -> None:
+    content = page.content()
+    visible = page.inner_text("body")
+    leaks = [t for t in texts if t in content or html.escape(t, quote=False) in content or t in visible]
+    assert not leaks, f"{where} gives the answer away: {leaks}"
+
+
+def test_unanswered_simulation_question_does_not_leak_answers(
+    page: Page, live_server, learner, password, seeded_exam, shoot
+):
+    texts = forbidden_texts(seeded_exam)
+    assert len(texts) > 20  # the check is only as good as the list
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="leak")
+    session = start_simulation(page, live_server, shoot, "leak")
+
+    # Every question, first from a full page load, then the rest through HTMX swaps.
+    for position in range(1, session.question_total + 1):
+        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        expect(page.locator("#answer-form")).to_be_visible()
+        assert_no_leak(page, texts, f"unanswered question {position}")
+        shoot(f"leak-q{position}-unanswered")
+        if position < session.question_total:
+            page.keyboard.press("n")
+
+    # A full load of a question after others were seen: still nothing.
+    page.goto(f"{live_server.url}/sessions/{session.pk}/q/1/")
+    assert_no_leak(page, texts, "unanswered question 1 (full load)")
+
+    # Saving an answer in a simulation must not reveal anything before the exam is submitted.
+    answer_current_question(page, session, correct=True)
+    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    assert_no_leak(page, texts, "answered (not yet submitted) question 1")
+    shoot("leak-q1-answered-not-submitted")

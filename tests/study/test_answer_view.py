@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from exams.models import Choice, Question
+from study.models import SessionItem, StudySession
+from tests.factories import UserFactory
+from tests.study.conftest import correct_post_data, wrong_post_data
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_url(item):
+    return f"/sessions/{item.session_id}/q/{item.position}/answer/"
+
+
+def test_a_double_submitted_practice_answer_is_saved_once(learner_client, learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    first = learner_client.post(answer_url(item), correct_post_data(item))
+    second = learner_client.post(answer_url(item), wrong_post_data(item))  # resent / changed after feedback
+    assert first.status_code == second.status_code == 302
+    item.refresh_from_db()
+    assert item.is_correct is True
+    question = Question.objects.get(pk=item.question_id)
+    assert (question.times_answered, question.times_correct) == (1, 1)
+    page = learner_client.get(f"/sessions/{session.pk}/q/1/").content.decode()
+    assert "Correct!" in page
+
+
+def test_htmx_answer_swaps_the_card_with_feedback(learner_client, learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    response = learner_client.post(answer_url(item), wrong_post_data(item), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="session-main"')
+    assert "<html" not in body
+    assert "Not quite." in body
+    assert "answer-saved" in response["HX-Trigger"]
+
+
+def test_exam_answers_can_change_until_submitted_and_are_counted_at_submission(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    item = session.items.get(position=1)
+    learner_client.post(answer_url(item), wrong_post_data(item))
+    learner_client.post(answer_url(item), correct_post_data(item))
+    learner_client.post(answer_url(item), correct_post_data(item))
+    item.refresh_from_db()
+    assert item.is_correct is True
+    assert SessionItem.objects.filter(session=session).exclude(response=None).count() == 1
+    assert Question.objects.get(pk=item.question_id).times_answered == 0
+    learner_client.post(f"/sessions/{session.pk}/submit/")
+    question = Question.objects.get(pk=item.question_id)
+    assert (question.times_answered, question.times_correct) == (1, 1)
+    learner_client.post(f"/sessions/{session.pk}/submit/")  # submitting twice counts nothing twice
+    assert Question.objects.get(pk=item.question_id).times_answered == 1
+
+
+def test_an_invalid_selection_gets_a_clear_message_not_a_500(learner_client, learner, start):
+    session = start(learner)
+    multiple = session.items.get(question__type="multiple")
+    response = learner_client.post(answer_url(multiple), {"choice": ["0", "1", "2"]})
+    assert response.status_code == 422
+    assert "Pick exactly two answers (you picked 3)." in response.content.decode()
+    other_question_choice = Choice.objects.exclude(question_id=multiple.question_id).order_by("-pk").first()
+    assert other_question_choice.pk >= len(multiple.choice_order)
+    response = learner_client.post(answer_url(multiple), {"choice": [str(other_question_choice.pk), "0"]})
+    assert response.status_code == 422
+    assert "not one of this question" in response.content.decode()
+    for junk in ({}, {"choice": "abc"}, {"pos-0": "zz"}, {"confidence": "7", "choice": "0"}):
+        assert learner_client.post(answer_url(session.items.get(position=1)), junk).status_code == 422
+    multiple.refresh_from_db()
+    assert multiple.response is None
+
+
+def test_time_and_confidence_are_recorded(learner_client, learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    learner_client.post(answer_url(item), {**correct_post_data(item), "elapsed": "42.5", "confidence": "3"})
+    item.refresh_from_db()
+    assert (item.time_spent_seconds, item.confidence) == (42.5, 3)
+    question = Question.objects.get(pk=item.question_id)
+    assert question.average_seconds == 42.5
+
+
+def test_answers_after_the_deadline_are_refused_and_the_session_is_submitted(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    first, second = session.items.get(position=1), session.items.get(position=2)
+    learner_client.post(answer_url(first), correct_post_data(first))
+    StudySession.objects.filter(pk=session.pk).update(
+        started_at=timezone.now() - timedelta(hours=2), deadline=timezone.now() - timedelta(seconds=1)
+    )
+    response = learner_client.post(answer_url(second), correct_post_data(second), follow=True)
+    assert "Time is up. Your session was submitted with the answers you had given." in response.content.decode()
+    session.refresh_from_db()
+    second.refresh_from_db()
+    assert session.is_finished and session.expired
+    assert second.response is None
+    assert session.answered_count == 1 and session.correct_count == 1
+
+
+def test_an_expired_session_is_submitted_when_opened(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.TIMED)
+    StudySession.objects.filter(pk=session.pk).update(deadline=timezone.now() - timedelta(seconds=5))
+    response = learner_client.get(f"/sessions/{session.pk}/q/1/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/sessions/{session.pk}/results/")
+    session.refresh_from_db()
+    assert session.is_finished and session.expired
+
+
+def test_another_users_session_and_questions_outside_it_are_404(client, learner, start):
+    session = start(learner)
+    intruder = UserFactory()
+    client.force_login(intruder)
+    item = session.items.get(position=1)
+    for url in (f"/sessions/{session.pk}/", f"/sessions/{session.pk}/q/1/", f"/sessions/{session.pk}/results/",
+                f"/sessions/{session.pk}/review/", f"/sessions/{session.pk}/finish/"):
+        assert client.get(url).status_code == 404, url
+    for url in (answer_url(item), f"/sessions/{session.pk}/q/1/flag/", f"/sessions/{session.pk}/q/1/bookmark/",
+                f"/sessions/{session.pk}/q/1/report/", f"/sessions/{session.pk}/submit/"):
+        assert client.post(url, correct_post_data(item)).status_code == 404, url
+    client.force_login(learner)
+    assert client.get(f"/sessions/{session.pk}/q/{session.question_total + 1}/").status_code == 404
+    assert client.post(f"/sessions/{session.pk}/q/0/answer/", {}).status_code == 404
+
+
+def test_every_post_needs_a_csrf_token(learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    for url in (answer_url(item), f"/sessions/{session.pk}/q/1/flag/", f"/sessions/{session.pk}/q/1/bookmark/",
+                f"/sessions/{session.pk}/q/1/report/", f"/sessions/{session.pk}/submit/",
+                f"/exams/{session.exam.code}/start/"):
+        assert client.post(url, correct_post_data(item)).status_code == 403, url
+    item.refresh_from_db()
+    assert item.response is None
+
+
+def test_resume_lands_on_the_last_question_viewed(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    learner_client.get(f"/sessions/{session.pk}/q/3/")
+    response = learner_client.get(f"/sessions/{session.pk}/")
+    assert response["Location"] == f"/sessions/{session.pk}/q/3/"
+
+
+def test_auto_advance_moves_to_the_next_question_in_exam_mode(learner_client, learner, start):
+    learner.auto_advance = True
+    learner.save()
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    item = session.items.get(position=1)
+    response = learner_client.post(answer_url(item), correct_post_data(item))
+    assert response["Location"] == f"/sessions/{session.pk}/q/2/"
