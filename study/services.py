@@ -260,15 +260,19 @@ def _score(session: StudySession, items: list[SessionItem]) -> None:
     for item in items:
         objective = item.question.objective
         domain = objective.domain
-        d = domains.setdefault(domain.pk, {"number": domain.number, "name": domain.name, "correct": 0, "total": 0})
-        o = objectives[domain.pk].setdefault(objective.pk, {"number": objective.number, "name": objective.name, "correct": 0, "total": 0})
+        d = domains.setdefault(domain.pk, {"number": domain.number, "name": domain.name, "correct": 0, "total": 0,
+                                           "order": domain.position})
+        o = objectives[domain.pk].setdefault(
+            objective.pk,
+            {"number": objective.number, "name": objective.name, "correct": 0, "total": 0, "order": objective.position},
+        )
         for bucket in (d, o):
             bucket["total"] += 1
             bucket["correct"] += 1 if item.is_correct else 0
     session.report = {
         "domains": [
-            {**d, "objectives": sorted(objectives[pk].values(), key=lambda o: o["number"])}
-            for pk, d in sorted(domains.items(), key=lambda kv: kv[1]["number"])
+            {**d, "objectives": sorted(objectives[pk].values(), key=lambda o: (o["order"], o["number"]))}
+            for pk, d in sorted(domains.items(), key=lambda kv: (kv[1]["order"], kv[1]["number"]))
         ]
     }
 

@@ -293,7 +293,8 @@ def results_view(request, pk):
     session = _get_session_for_user(request, pk)
     if not session.is_finished:
         return redirect("study:submit_review", pk=session.pk)
-    return render(request, "study/results.html", {"session": session, "exam": session.exam})
+    threshold = round(100 * session.exam.passing_fraction)
+    return render(request, "study/results.html", {"session": session, "exam": session.exam, "threshold": threshold})
 
 
 REVIEW_FILTERS = {"all": "All", "wrong": "Wrong or unanswered", "flagged": "Flagged", "correct": "Correct"}

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -9,7 +11,7 @@ from study.services import SessionRequest, session_start
 @pytest.fixture
 def test_exam(db):
     """PTP-100 from the test seed: 2 domains (60/40), 8 questions, one or more of every type."""
-    call_command("seed", "--env", "test", stdout=open("/dev/null", "w"))
+    call_command("seed", "--env", "test", stdout=StringIO())
     return Exam.objects.get(code="PTP-100")
 
 
