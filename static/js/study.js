@@ -11,6 +11,9 @@
       { code: "422", swap: true },
       { code: "[45]..", swap: false, error: true },
     ];
+    // Back/forward always shows the server's current state (answers may have changed since).
+    htmx.config.historyCacheSize = 0;
+    htmx.config.refreshOnHistoryMiss = true;
   }
 
   var shownAt = Date.now();
