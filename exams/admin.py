@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -155,6 +155,8 @@ class QuestionAdmin(admin.ModelAdmin):
         question = get_object_or_404(Question.objects.select_related("exam", "objective__domain"), pk=pk)
         if not self.has_view_permission(request, question):
             raise PermissionDenied
+        if request.method == "POST":
+            return self._review_from_preview(request, question)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -164,6 +166,21 @@ class QuestionAdmin(admin.ModelAdmin):
             "can_change": self.has_change_permission(request, question),
         }
         return TemplateResponse(request, "admin/exams/question/preview.html", context)
+
+    def _review_from_preview(self, request, question):
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        decision = request.POST.get("decision")
+        status = {"approve": Question.ReviewStatus.APPROVED, "reject": Question.ReviewStatus.REJECTED}.get(decision)
+        try:
+            if status is None:
+                raise ValueError("Choose approve or reject.")
+            question_review(questions=[question], reviewer=request.user, status=status, note=request.POST.get("note", ""))
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"Question #{question.pk} {status}.", messages.SUCCESS)
+        return redirect(reverse("admin:exams_question_preview", args=[question.pk]))
 
     def save_model(self, request, obj, form, change):
         if "review_status" in form.changed_data:

@@ -48,3 +48,17 @@ def test_an_admin_reaches_everything(client, admin_user):
     client.force_login(admin_user)
     for url in ("/admin/accounts/user/", "/admin/auth/group/", "/admin/exams/exam/add/", "/admin/exams/question/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_moderator_approves_or_rejects_from_the_preview(client, moderator):
+    question = QuestionFactory(review_status="pending", reviewed_at=None)
+    client.force_login(moderator)
+    url = f"/admin/exams/question/{question.pk}/preview/"
+    refused = client.post(url, {"decision": "reject", "note": ""}, follow=True)
+    assert "A rejection needs a reason." in refused.content.decode()
+    client.post(url, {"decision": "reject", "note": "Choice C is ambiguous"})
+    question.refresh_from_db()
+    assert (question.review_status, question.review_note, question.reviewed_by) == ("rejected", "Choice C is ambiguous", moderator)
+    client.post(url, {"decision": "approve"})
+    question.refresh_from_db()
+    assert question.review_status == "approved"
