@@ -127,15 +127,19 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     picked_ids = item.picked_choice_ids
     bookmark = Bookmark.objects.filter(user=request.user, question=question).first()
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
+    display = [
+        {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
+         "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
+        for i, c in enumerate(shown)
+    ]
+    if question.type == Question.Type.ORDERING and item.is_answered:
+        # Steps are drawn in the learner's saved order so moving one step keeps the others.
+        display.sort(key=lambda d: d["position"] or 0)
     return {
         "session": session,
         "item": item,
         "question": question,
-        "display": [
-            {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
-             "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
-            for i, c in enumerate(shown)
-        ],
+        "display": display,
         "match_options": [(i, choices[pk].match_text) for i, pk in enumerate(item.match_order) if pk in choices],
         "positions": range(1, len(shown) + 1),
         "reveal": reveal,

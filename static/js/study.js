@@ -39,7 +39,13 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (!main() || event.ctrlKey || event.metaKey || event.altKey || typingInField(event.target)) return;
+    if (!main() || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Enter" && event.target.tagName === "SELECT" && event.target.closest("#answer-form")) {
+      event.preventDefault();
+      document.getElementById("answer-form").requestSubmit();
+      return;
+    }
+    if (typingInField(event.target)) return;
     var key = event.key;
     if (key === "?") {
       var help = document.querySelector(".session-bar details.popover");

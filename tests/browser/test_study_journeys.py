@@ -65,7 +65,7 @@ def start_simulation(page: Page, live_server, shoot, prefix: str) -> StudySessio
     open_exam(page, live_server, shoot, prefix)
     page.get_by_role("button", name="Start exam simulation").click()
     page.wait_for_url(QUESTION_URL)
-    expect(page.locator("#question-title")).to_contain_text("Question 1")
+    expect_question(page, 1)
     return current_session(page)
 
 
@@ -94,6 +94,28 @@ def mark_document(page: Page) -> None:
     page.evaluate("window.__journeyDocument = 'still-the-same-document'")
 
 
+def wait_for_settle(page: Page) -> None:
+    """Wait until HTMX has finished settling swapped-in content.
+
+    htmx 2 wires up the new #session-main (its hx-post forms and hx-get links) only after the
+    settle delay (20 ms) and marks it `htmx-added` until then; a shortcut pressed inside that
+    window would submit the new flag/answer form natively (a full page load).
+    """
+    expect(page.locator("#session-main")).not_to_have_class(re.compile(r"\bhtmx-(added|settling|swapping)\b"))
+    expect(page.locator("#session-main")).to_have_count(1)
+
+
+def expect_question(page: Page, position: int) -> None:
+    expect(page.locator("#question-title")).to_have_text(re.compile(rf"^Question {position}\s+of \d+$"))
+    wait_for_settle(page)
+
+
+def expect_saved(page: Page) -> None:
+    """Exam simulation: the answer was saved (and, unlike practice, nothing says if it was right)."""
+    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    wait_for_settle(page)
+
+
 def assert_same_document(page: Page, what: str) -> None:
     assert page.evaluate("window.__journeyDocument") == "still-the-same-document", (
         f"{what} caused a full page load instead of an HTMX swap"
@@ -106,7 +128,9 @@ def tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
         page.keyboard.press("Tab")
-    pytest.fail(f"Tab never reached {selector!r} (focus is on {page.evaluate('document.activeElement.outerHTML')[:200]})")
+    pytest.fail(
+        f"Tab never reached {selector!r} (focus is on {page.evaluate('document.activeElement.outerHTML')[:200]})"
+    )
 
 
 @dataclass
@@ -254,13 +278,14 @@ def test_practice_ten_questions_with_keyboard_only(page: Page, live_server, lear
         plans.append(plan)
         feedback = page.locator("#session-main .feedback")
         expect(feedback).to_have_text(re.compile("Correct!" if plan.correct else "Not quite."))
+        wait_for_settle(page)
         expect(page.locator("#answer-form")).to_have_count(0)  # answered: the form is locked
         assert_same_document(page, f"answering question {position}")
         shoot(f"practice-q{position}-feedback")
 
         page.keyboard.press("n")
         if position < 10:
-            expect(page.locator("#question-title")).to_contain_text(f"Question {position + 1}")
+            expect_question(page, position + 1)
             assert_same_document(page, f"pressing N on question {position}")
 
     # N on the last question leads to the Finish page.
@@ -287,7 +312,9 @@ def test_practice_ten_questions_with_keyboard_only(page: Page, live_server, lear
     for number, name in (("1.0", "Networking Basics"), ("2.0", "Security Basics")):
         ours = [p for p in plans if p.domain == number]
         row = domain_rows.filter(has_text=f"{number} {name}")
-        expect(row.locator("td.num")).to_have_text(f"{sum(p.correct for p in ours)} / {len(ours)}")
+        expect(row).to_have_count(1)
+        counts = row.locator("td.num").inner_text().strip()  # "3 / 5", maybe with a share below it
+        assert re.match(rf"{sum(p.correct for p in ours)} / {len(ours)}\b", counts), f"{number}: {counts!r}"
     expect(table.locator("tr.objective-row")).to_have_count(3)
 
 
@@ -304,11 +331,12 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     plans = {}
     # Question 1: answer with the keyboard, then flag it with F.
     plans[1] = answer_current_question(page, session, correct=True)
-    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    expect_saved(page)
     expect(page.locator("#session-main .feedback")).to_have_count(0)  # no feedback in a simulation
     assert_same_document(page, "answering question 1")
     page.keyboard.press("f")
     expect(page.locator("#session-main .badge-warn")).to_have_text("⚑ Flagged")
+    wait_for_settle(page)
     expect(page.locator("#session-main [data-flag]")).to_have_attribute("aria-pressed", "true")
     assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1})
     assert_same_document(page, "answering and flagging question 1")
@@ -316,24 +344,25 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
 
     # Question 2: leave it unanswered, flag it with the button.
     page.keyboard.press("n")
-    expect(page.locator("#question-title")).to_contain_text("Question 2")
+    expect_question(page, 2)
     page.get_by_role("button", name="⚐ Flag for review").click()
     expect(page.locator("#session-main [data-flag]")).to_have_text("⚑ Unflag")
+    wait_for_settle(page)
     assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1, 2})
     shoot("simulation-q2-flagged")
 
     # Jump with the grid to 5, answer it wrong; then back to 3 and answer it right.
     grid_cell(page, 5).click()
-    expect(page.locator("#question-title")).to_contain_text("Question 5")
+    expect_question(page, 5)
     expect(grid_cell(page, 5)).to_have_attribute("aria-current", "step")
     assert page.url.endswith(f"/sessions/{session.pk}/q/5/")
     plans[5] = answer_current_question(page, session, correct=False)
-    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    expect_saved(page)
     shoot("simulation-q5-answered")
     grid_cell(page, 3).click()
-    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    expect_question(page, 3)
     plans[3] = answer_current_question(page, session, correct=True)
-    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    expect_saved(page)
     assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
     assert_same_document(page, "navigating with the grid")
     shoot("simulation-q3-answered")
@@ -374,16 +403,16 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
 
     plans = {}
     for position in (1, 2, 3):
-        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        expect_question(page, position)
         plans[position] = answer_current_question(page, session, correct=position != 2)
-        expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+        expect_saved(page)
         if position < 3:
             page.keyboard.press("n")
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
     shoot("resume-q3-before-reload")
 
     page.reload()
-    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    expect_question(page, 3)
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
     assert_answer_shown(page, plans[3])
     expect(page.locator("#answer-form button[type=submit]")).to_have_text("Update answer")
@@ -398,14 +427,14 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
     row.get_by_role("link", name=re.compile(r"^Resume")).click()
     page.wait_for_url(QUESTION_URL)
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
-    expect(page.locator("#question-title")).to_contain_text("Question 3")
+    expect_question(page, 3)
     assert_answer_shown(page, plans[3])
     assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 2, 3}, flagged=set())
     shoot("resume-q3-after-resume")
 
     for position in (1, 2):
         grid_cell(page, position).click()
-        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        expect_question(page, position)
         assert_answer_shown(page, plans[position])
         shoot(f"resume-q{position}-earlier-answer")
 
@@ -436,7 +465,7 @@ def test_unanswered_simulation_question_does_not_leak_answers(
 
     # Every question, first from a full page load, then the rest through HTMX swaps.
     for position in range(1, session.question_total + 1):
-        expect(page.locator("#question-title")).to_contain_text(f"Question {position}")
+        expect_question(page, position)
         expect(page.locator("#answer-form")).to_be_visible()
         assert_no_leak(page, texts, f"unanswered question {position}")
         shoot(f"leak-q{position}-unanswered")
@@ -449,6 +478,56 @@ def test_unanswered_simulation_question_does_not_leak_answers(
 
     # Saving an answer in a simulation must not reveal anything before the exam is submitted.
     answer_current_question(page, session, correct=True)
-    expect(page.locator("#session-main [role=status].badge")).to_have_text("Answer saved")
+    expect_saved(page)
     assert_no_leak(page, texts, "answered (not yet submitted) question 1")
     shoot("leak-q1-answered-not-submitted")
+
+
+# --- found while writing journey 3: revising a saved ordering answer ---------------------------
+def test_revising_a_saved_ordering_answer_keeps_the_other_steps(
+    page: Page, live_server, learner, password, seeded_exam, shoot
+):
+    """APP BUG (fails on purpose): a saved ordering answer is re-rendered in the shuffled display
+    order, each step carrying its saved position, while study.js assumes the list is in position
+    order. Changing one step's position (what "You can change answers until you submit" invites)
+    then renumbers every step by its place in the shuffled list, silently moving the others."""
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="ordering")
+    session = start_simulation(page, live_server, shoot, "ordering")
+    item = SessionItem.objects.get(session=session, question__type=Question.Type.ORDERING)
+    if item.position != 1:
+        grid_cell(page, item.position).click()
+    expect_question(page, item.position)
+    n = len(item.choice_order)
+
+    # Answer with the steps in the reverse of the order they are shown in, so the saved order
+    # (step k at display index n-k) differs from the display order.
+    plan = Plan("ordering", correct=False, domain="", targets={i: n - i for i in range(n)})
+    enter_answer_with_keyboard(page, plan)
+    expect_saved(page)
+    assert SessionItem.objects.get(pk=item.pk).response == list(reversed(item.choice_order))
+    shoot("ordering-saved-reversed")
+    shown = [int(v) for _, v in sorted(select_values(page, "pos-").items())]  # top to bottom
+    step = {k: n - k for k in range(1, n + 1)}  # position -> display index (select name pos-<i>)
+
+    # Now swap the first two steps of that saved order: move step 1 to position 2 with the keyboard.
+    tab_to(page, f'#answer-form select[name="pos-{step[1]}"]')
+    page.keyboard.type("2")
+    after = select_values(page, "pos-")
+    shoot("ordering-after-moving-step-1-to-2")
+    tab_to(page, '#answer-form button[type="submit"]')
+    with page.expect_response(lambda r: r.url.endswith(f"/q/{item.position}/answer/")):
+        page.keyboard.press("Enter")  # "Update answer": the "Answer saved" badge is already there
+    expect_saved(page)
+    saved = SessionItem.objects.get(pk=item.pk).response
+
+    text = {c.pk: c.text for c in item.question.choices.all()}
+    before = [text[pk] for pk in reversed(item.choice_order)]
+    wanted = [before[1], before[0], *before[2:]]
+    got = [text[pk] for pk in saved]
+    on_screen = {text[item.choice_order[i]]: int(v) for i, v in after.items()}
+    assert got == wanted, (
+        f"Saved order was {before}. Moving {before[0]!r} from position 1 to 2 should give {wanted}, "
+        f"but the selects became {on_screen} and the answer saved is {got}. The saved answer was "
+        f"re-rendered in shuffled display order (positions top to bottom: {shown}) instead of the "
+        "learner's order, and study.js renumbers every step by its place in the list."
+    )
