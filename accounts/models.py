@@ -103,3 +103,44 @@ class User(AbstractUser):
 
     def local_now(self):
         return timezone.now().astimezone(self.zone)
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event: who did what to what, when, and from where. Never edited."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOGOUT = "logout", "Signed out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        EMAIL_ADDED = "email_added", "Email added"
+        EMAIL_CHANGED = "email_changed", "Primary email changed"
+        EMAIL_REMOVED = "email_removed", "Email removed"
+        EMAIL_CONFIRMED = "email_confirmed", "Email confirmed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        QUESTION_APPROVED = "question_approved", "Question approved"
+        QUESTION_REJECTED = "question_rejected", "Question rejected"
+        QUESTION_EDITED = "question_edited", "Question edited"
+        GENERATION_STARTED = "generation_started", "Generation job started"
+        SUBSCRIPTION_CHANGED = "subscription_changed", "Subscription changed"
+        DATA_EXPORTED = "data_exported", "Data exported"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey("User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_email = models.EmailField(blank=True, help_text="As it was when the event happened.")
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="audit_actor_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.get_action_display()}"

@@ -10,8 +10,7 @@ ROLES = (LEARNER, MODERATOR, ADMIN)
 
 # app_label -> model -> actions a moderator may perform in admin
 MODERATOR_PERMISSIONS = {
-    "exams": {"question": ("view", "change"), "choice": ("view", "add", "change", "delete"),
-              "exam": ("view",), "domain": ("view",), "objective": ("view",)},
+    "exams": {"question": ("view", "change"), "choice": ("view", "add", "change", "delete")},
     "study": {"questionfeedback": ("view", "change")},
     "aigen": {"generationjob": ("view", "add", "change"), "llmcall": ("view",)},
 }
@@ -42,12 +41,17 @@ def user_role(user) -> str:
 
 
 @transaction.atomic
-def user_set_role(*, user, role: str) -> None:
-    """Put the user in exactly one role group; staff access follows the role."""
+def user_set_role(*, user, role: str, actor=None, request=None) -> None:
+    """Put the user in exactly one role group; staff access follows the role. Audited."""
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+    previous = user_role(user) if user.pk else None
     user.groups.remove(*Group.objects.filter(name__in=ROLES))
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     user.is_staff = role in (MODERATOR, ADMIN)
     user.is_superuser = role == ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
+    if previous != role:
+        from accounts.audit import audit_log
+
+        audit_log("role_changed", request=request, actor=actor, target=user, old=previous, new=role)

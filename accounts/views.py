@@ -1,11 +1,15 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.forms import SettingsForm, ThemeForm
+from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
+from accounts.privacy import user_data_export, user_delete
 
 
 @login_required
@@ -32,3 +36,24 @@ def theme_set(request):
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("home")
+
+
+@login_required
+def export_view(request):
+    if request.method != "POST":
+        return render(request, "accounts/export.html")
+    data = user_data_export(user=request.user, request=request)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+    filename = f"pingtopass-export-{timezone.now():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def delete_view(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user_delete(user=request.user, request=request)
+        messages.success(request, "Your account and personal data have been deleted. Thank you for studying with us.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.audit import audit_log
 from exams.models import Choice, Domain, Exam, Objective, Question
 from exams.rules import ChoiceData, blueprint_errors, question_errors
 from exams.services import question_review
@@ -175,7 +176,8 @@ class QuestionAdmin(admin.ModelAdmin):
         try:
             if status is None:
                 raise ValueError("Choose approve or reject.")
-            question_review(questions=[question], reviewer=request.user, status=status, note=request.POST.get("note", ""))
+            question_review(questions=[question], reviewer=request.user, status=status,
+                            note=request.POST.get("note", ""), request=request)
         except ValueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
@@ -188,6 +190,10 @@ class QuestionAdmin(admin.ModelAdmin):
 
             obj.reviewed_by, obj.reviewed_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
+        if change:
+            audit_log("question_edited", request=request, target=obj, fields=sorted(form.changed_data))
+        if "review_status" in form.changed_data and obj.review_status != Question.ReviewStatus.PENDING:
+            audit_log(f"question_{obj.review_status}", request=request, target=obj, note=obj.review_note)
 
     @admin.display(description="Question")
     def short_stem(self, obj):
@@ -213,12 +219,15 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected questions", permissions=["change"])
     def approve_selected(self, request, queryset):
-        changed = question_review(questions=queryset, reviewer=request.user, status=Question.ReviewStatus.APPROVED)
+        changed = question_review(
+            questions=queryset, reviewer=request.user, status=Question.ReviewStatus.APPROVED, request=request
+        )
         self.message_user(request, f"Approved {changed} question(s).", messages.SUCCESS)
 
     @admin.action(description="Reject selected questions (reason: needs rework)", permissions=["change"])
     def reject_selected(self, request, queryset):
         changed = question_review(
-            questions=queryset, reviewer=request.user, status=Question.ReviewStatus.REJECTED, note="Rejected in bulk: needs rework."
+            questions=queryset, reviewer=request.user, status=Question.ReviewStatus.REJECTED,
+            note="Rejected in bulk: needs rework.", request=request,
         )
         self.message_user(request, f"Rejected {changed} question(s).", messages.WARNING)

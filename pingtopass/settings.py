@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sites",
     "django_htmx",
+    "csp",
     "template_partials",
     "allauth",
     "allauth.account",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastActiveMiddleware",
@@ -200,6 +202,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content Security Policy: scripts and styles only from our own origin, no inline script or style.
+# form-action lists the third parties a form may redirect to (Google sign-in, Stripe Checkout).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https://accounts.google.com", "https://checkout.stripe.com", "https://billing.stripe.com"],
+    }
+}
+
 # --- Logging: one JSON line per request -----------------------------------------------------
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=500)
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
@@ -239,3 +258,20 @@ SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
 CELERY_BEAT_SCHEDULE = {
     "expire-due-sessions": {"task": "study.sessions_expire_due", "schedule": 60.0},
 }
+
+# --- Rate limits (count/seconds), per signed-in user or per IP -------------------------------
+RATE_LIMITS = {
+    "answer": env("RATE_LIMIT_ANSWER", default="120/60"),
+    "feedback": env("RATE_LIMIT_FEEDBACK", default="10/3600"),
+    "generation": env("RATE_LIMIT_GENERATION", default="20/3600"),
+}
+ACCOUNT_RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "reset_password": env("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# Behind a proxy that sets X-Forwarded-For (docker compose, a load balancer), trust its first hop.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)

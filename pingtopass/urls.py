@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pingtopass import views
 from pingtopass.health import health
@@ -12,6 +13,7 @@ admin.site.index_title = "Content, people and AI generation"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL.strip('/')}/img/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -31,7 +31,10 @@ class StudySession(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Finished"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_sessions")
+    # Null once the learner deletes their account: the answers stay as anonymous statistics.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="study_sessions"
+    )
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="study_sessions")
     mode = models.CharField(max_length=10, choices=Mode.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)

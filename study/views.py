@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from exams.models import Question
+from pingtopass.ratelimit import rate_limited
 from study import selectors
 from study.forms import BookmarkForm, FeedbackForm, PracticeStartForm
 from study.grading import InvalidAnswer
@@ -181,6 +182,7 @@ def question_view(request, pk, position):
 
 @require_POST
 @login_required
+@rate_limited("answer")
 def answer_view(request, pk, position):
     session = _get_session_for_user(request, pk)
     if session.is_finished:
@@ -247,6 +249,7 @@ def bookmark_view(request, pk, position):
 
 @require_POST
 @login_required
+@rate_limited("feedback")
 def report_view(request, pk, position):
     session = get_object_or_404(StudySession, pk=pk, user=request.user)
     item = _get_item(session, position)

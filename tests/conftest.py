@@ -1,4 +1,5 @@
 import os
+from io import StringIO
 import shutil
 import socket
 from urllib.parse import urlparse
@@ -99,3 +100,37 @@ def artifacts_dir():
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests about passwords still exercise the same code paths.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Study fixtures shared by several test packages ------------------------------------------
+@pytest.fixture
+def test_exam(db):
+    """PTP-100 from the test seed: 2 domains (60/40), 8 questions, one or more of every type."""
+    from django.core.management import call_command
+
+    from exams.models import Exam
+
+    call_command("seed", "--env", "test", stdout=StringIO())
+    return Exam.objects.get(code="PTP-100")
+
+
+@pytest.fixture
+def start(test_exam):
+    from study.models import StudySession
+    from study.services import SessionRequest, session_start
+
+    def _start(user, mode=StudySession.Mode.PRACTICE, **kwargs):
+        request = SessionRequest(mode=mode, count=kwargs.pop("count", 8), **kwargs)
+        return session_start(user=user, exam=test_exam, request=request)
+
+    return _start
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters and cached pages live in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

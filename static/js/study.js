@@ -9,6 +9,7 @@
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
       { code: "422", swap: true },
+      { code: "429", swap: true },
       { code: "[45]..", swap: false, error: true },
     ];
     // Back/forward always shows the server's current state (answers may have changed since).
@@ -48,8 +49,8 @@
     if (typingInField(event.target)) return;
     var key = event.key;
     if (key === "?") {
-      var help = document.querySelector(".session-bar details.popover");
-      if (help) { help.open = !help.open; event.preventDefault(); }
+      var help = document.querySelector("[data-shortcuts]");
+      if (help) { help.hidden = false; help.open = !help.open; event.preventDefault(); }
       return;
     }
     if (/^[1-9]$/.test(key)) { pickChoice(parseInt(key, 10) - 1); event.preventDefault(); return; }

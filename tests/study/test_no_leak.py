@@ -6,7 +6,7 @@ import re
 import pytest
 
 from study.models import StudySession
-from tests.study.conftest import correct_post_data
+from tests.answers import correct_post_data
 
 pytestmark = pytest.mark.django_db
 

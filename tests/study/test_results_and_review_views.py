@@ -1,7 +1,7 @@
 import pytest
 
 from study.models import QuestionFeedback, StudySession
-from tests.study.conftest import correct_post_data, wrong_post_data
+from tests.answers import correct_post_data, wrong_post_data
 
 pytestmark = pytest.mark.django_db
 

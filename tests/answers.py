@@ -1,26 +1,6 @@
-from io import StringIO
+"""Form data that answers a session item right or wrong, addressing choices by shown index."""
 
-import pytest
-from django.core.management import call_command
-
-from exams.models import Exam, Question
-from study.models import StudySession
-from study.services import SessionRequest, session_start
-
-
-@pytest.fixture
-def test_exam(db):
-    """PTP-100 from the test seed: 2 domains (60/40), 8 questions, one or more of every type."""
-    call_command("seed", "--env", "test", stdout=StringIO())
-    return Exam.objects.get(code="PTP-100")
-
-
-@pytest.fixture
-def start(test_exam):
-    def _start(user, mode=StudySession.Mode.PRACTICE, **kwargs):
-        return session_start(user=user, exam=test_exam, request=SessionRequest(mode=mode, count=kwargs.pop("count", 8), **kwargs))
-
-    return _start
+from exams.models import Question
 
 
 def correct_post_data(item) -> dict:

@@ -1,0 +1,64 @@
+"""Fixed-window rate limits kept in the cache (Redis in production), with a clear 429 page."""
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+from accounts.audit import client_ip
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """"120/60" → 120 requests per 60 seconds."""
+    count, seconds = rate.split("/")
+    return int(count), int(seconds)
+
+
+def rate_limit_hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
+    """Count one request; return (allowed, seconds until the window resets)."""
+    limit, window = parse_rate(rate)
+    now = time.time()
+    bucket = int(now // window)
+    cache_key = f"rl:{scope}:{key}:{bucket}"
+    if cache.add(cache_key, 1, window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr: this request starts a new window
+            cache.set(cache_key, 1, window + 5)
+            count = 1
+    return count <= limit, int(window - now % window) + 1
+
+
+def rate_limited(scope: str):
+    """Limit a view per signed-in user (or per IP for anonymous requests) by settings.RATE_LIMITS[scope]."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            rate = settings.RATE_LIMITS.get(scope)
+            if rate and request.method == "POST":
+                who = f"u{request.user.pk}" if request.user.is_authenticated else f"ip{client_ip(request)}"
+                allowed, retry_after = rate_limit_hit(scope, who, rate)
+                if not allowed:
+                    return too_many_requests(request, retry_after)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def too_many_requests(request, retry_after: int):
+    context = {"retry_after": retry_after}
+    if getattr(request, "htmx", False):
+        response = render(request, "partials/rate_limited.html", context, status=429)
+        response["HX-Retarget"] = "#flash"
+        response["HX-Reswap"] = "innerHTML"
+    else:
+        response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
