@@ -1,7 +1,7 @@
 import os
-from io import StringIO
 import shutil
 import socket
+from io import StringIO
 from urllib.parse import urlparse
 
 import pytest

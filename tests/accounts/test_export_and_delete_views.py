@@ -5,8 +5,8 @@ import pytest
 from accounts.models import AuditEvent, User
 from exams.models import Question
 from study.models import Bookmark, QuestionFeedback, SessionItem, StudySession
-from tests.factories import PASSWORD, UserFactory
 from tests.answers import correct_post_data
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

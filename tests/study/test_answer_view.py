@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from exams.models import Choice, Question
 from study.models import SessionItem, StudySession
-from tests.factories import UserFactory
 from tests.answers import correct_post_data, wrong_post_data
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

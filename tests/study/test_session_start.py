@@ -7,8 +7,8 @@ from exams.models import Question
 from exams.selectors import blueprint_quota
 from study.models import Bookmark, StudySession
 from study.services import NothingToStudy, SessionRequest, session_start
-from tests.factories import DomainFactory, ExamFactory, ObjectiveFactory, QuestionFactory
 from tests.answers import correct_post_data, wrong_post_data
+from tests.factories import DomainFactory, ExamFactory, ObjectiveFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
