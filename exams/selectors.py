@@ -10,7 +10,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from exams.models import Exam, Question
+from django.core.cache import cache
+
+from exams.models import Exam, Objective, Question
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,37 @@ def ordered_questions(ids: Iterable[int]) -> list[Question]:
     ids = list(ids)
     by_id = Question.objects.select_related("objective__domain").prefetch_related("choices").in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class BlueprintDomain:
+    id: int
+    number: str
+    name: str
+    weight: int
+    objective_ids: tuple[int, ...]
+
+
+def _blueprint_key(exam_id: int) -> str:
+    return f"blueprint:v1:{exam_id}"
+
+
+def exam_blueprint(exam: Exam) -> list[BlueprintDomain]:
+    """The exam's domains with weights and objective ids, cached (Redis when configured) and
+    invalidated whenever an exam, domain or objective changes."""
+    key = _blueprint_key(exam.pk)
+    blueprint = cache.get(key)
+    if blueprint is None:
+        objectives = defaultdict(list)
+        for domain_id, objective_id in Objective.objects.filter(domain__exam=exam).values_list("domain_id", "id"):
+            objectives[domain_id].append(objective_id)
+        blueprint = [
+            BlueprintDomain(d.pk, d.number, d.name, d.weight, tuple(objectives[d.pk]))
+            for d in exam.domains.order_by("position", "number")
+        ]
+        cache.set(key, blueprint, 60 * 60)
+    return blueprint
+
+
+def exam_blueprint_invalidate(exam_id: int) -> None:
+    cache.delete(_blueprint_key(exam_id))

@@ -5,7 +5,7 @@ from exams.models import Exam, Question
 
 def home(request):
     if request.user.is_authenticated:
-        return redirect("study:exam_list")
+        return redirect("study:dashboard")
     context = {
         "exams": Exam.objects.active(),
         "question_total": Question.objects.servable().count(),

@@ -10,6 +10,7 @@ SOURCE_CHOICES = [
     ("unseen", "Not yet seen"),
     ("missed", "Previously missed"),
     ("bookmarked", "Bookmarked"),
+    ("due", "Due for review"),
 ]
 DIFFICULTY_CHOICES = [(n, f"{n} – {label}") for n, label in ((1, "easiest"), (2, "easy"), (3, "medium"), (4, "hard"), (5, "hardest"))]
 MAX_CUSTOM = 200

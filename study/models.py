@@ -236,3 +236,102 @@ class QuestionFeedback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on question {self.question_id}"
+
+
+class ExamProgress(models.Model):
+    """A learner's running totals on one exam, updated with each answer so pages never rescan
+    the history. `theta`/`variance` is the overall ability the objective estimates pool towards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_progress")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    study_seconds = models.FloatField(default=0)
+    theta = models.FloatField(default=0)
+    variance = models.FloatField(default=1.5)
+    readiness = models.FloatField(null=True, blank=True)
+    readiness_low = models.FloatField(null=True, blank=True)
+    readiness_high = models.FloatField(null=True, blank=True)
+    last_answer_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exam"], name="progress_unique_per_exam")]
+
+    def __str__(self):
+        return f"{self.user} on {self.exam.code}"
+
+    @property
+    def accuracy(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+class ObjectiveMastery(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="masteries")
+    objective = models.ForeignKey("exams.Objective", on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    theta = models.FloatField(default=0)
+    variance = models.FloatField(default=1.5)
+    last_answer_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "objective"], name="mastery_unique_per_objective")]
+        indexes = [models.Index(fields=["user", "exam"], name="mastery_user_exam_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.objective_id}"
+
+
+class StudyDay(models.Model):
+    """Answers per local calendar day of the learner: streaks and activity."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_days")
+    date = models.DateField()
+    answered = models.PositiveIntegerField(default=0)
+    study_seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="study_day_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.date}: {self.answered}"
+
+
+class WeeklyStat(models.Model):
+    """Per learner, exam and local week (starting Monday): answers, correct, readiness at week's end."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_stats")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    readiness = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [models.UniqueConstraint(fields=["user", "exam", "week_start"], name="weekly_stat_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.exam_id} week of {self.week_start}"
+
+
+class ReviewCard(models.Model):
+    """FSRS schedule of one answered question for one learner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    card = models.JSONField(help_text="fsrs.Card.to_dict()")
+    due = models.DateTimeField()
+    last_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="review_card_unique")]
+        indexes = [models.Index(fields=["user", "exam", "due"], name="review_card_due_idx")]
+
+    def __str__(self):
+        return f"{self.user} · question {self.question_id} due {self.due:%Y-%m-%d}"

@@ -13,7 +13,8 @@ from django.utils import timezone
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
 from study.grading import InvalidAnswer, is_correct, response_from_form
-from study.models import Bookmark, QuestionFeedback, SessionItem, StudySession
+from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
+from study.progress import progress_record_answer, weakest_objectives
 
 MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
 
@@ -65,6 +66,15 @@ def bookmarked_question_ids(*, user, exam: Exam) -> set[int]:
     return set(Bookmark.objects.filter(user=user, question__exam=exam).values_list("question_id", flat=True))
 
 
+def due_question_ids(*, user, exam: Exam, now=None) -> list[int]:
+    """Questions whose FSRS review is due, most overdue first."""
+    return list(
+        ReviewCard.objects.filter(user=user, exam=exam, due__lte=now or timezone.now())
+        .order_by("due")
+        .values_list("question_id", flat=True)
+    )
+
+
 def simulation_shape(exam: Exam, available: int) -> tuple[int, int]:
     """Questions and minutes for an exam simulation: the real exam's, scaled down in proportion
     when the bank has fewer servable questions than the real exam asks."""
@@ -82,6 +92,8 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
         include = missed_question_ids(user=user, exam=exam)
     elif request.source == "bookmarked":
         include = bookmarked_question_ids(user=user, exam=exam)
+    elif request.source == "due":
+        include = set(due_question_ids(user=user, exam=exam))
     return SelectionCriteria(
         exam=exam,
         objective_ids=request.objective_ids,
@@ -96,11 +108,17 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
 def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None) -> StudySession:
     rng = rng or random.SystemRandom()
     now = timezone.now()
+    reasons: dict[int, str] = {}
     if request.mode == StudySession.Mode.EXAM:
         criteria = SelectionCriteria(exam=exam)
         ids = question_sample_by_blueprint(criteria, exam.question_count, rng=rng)
         _, minutes = simulation_shape(exam, len(ids))
         deadline = now + timedelta(minutes=minutes)
+    elif request.mode == StudySession.Mode.ADAPTIVE:
+        reasons = adaptive_selection(user=user, exam=exam, count=request.count, rng=rng)
+        ids = list(reasons)
+        rng.shuffle(ids)
+        deadline = None
     else:
         ids = question_sample(_criteria(user=user, exam=exam, request=request), request.count, rng=rng)
         deadline = None
@@ -117,12 +135,43 @@ def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Rand
         user=user, exam=exam, mode=request.mode, config=config, question_total=len(ids), started_at=now, deadline=deadline
     )
     SessionItem.objects.bulk_create(
-        _new_item(session, position, question, rng) for position, question in enumerate(ordered_questions(ids), start=1)
+        _new_item(session, position, question, rng, reasons.get(question.pk, ""))
+        for position, question in enumerate(ordered_questions(ids), start=1)
     )
     return session
 
 
-def _new_item(session: StudySession, position: int, question: Question, rng: random.Random) -> SessionItem:
+ADAPTIVE_DUE_SHARE, ADAPTIVE_NEW_SHARE = 0.4, 0.2  # the rest comes from the weakest objectives
+ADAPTIVE_WEAK_OBJECTIVES = 3
+
+
+def adaptive_selection(*, user, exam: Exam, count: int, rng: random.Random) -> dict[int, str]:
+    """Question id → why it was chosen: due reviews first, then the weakest objectives, then a
+    share of questions never seen; any shortfall is filled from the rest of the bank."""
+    chosen: dict[int, str] = {}
+    servable_due = set(Question.objects.servable().filter(exam=exam, pk__in=due_question_ids(user=user, exam=exam))
+                       .values_list("pk", flat=True))
+    for pk in [pk for pk in due_question_ids(user=user, exam=exam) if pk in servable_due][: round(count * ADAPTIVE_DUE_SHARE)]:
+        chosen[pk] = "Due for review: spaced repetition says now is the time to see it again."
+    answered = answered_question_ids(user=user, exam=exam)
+    weak_quota = count - len(chosen) - round(count * ADAPTIVE_NEW_SHARE)
+    weak = weakest_objectives(user=user, exam=exam, limit=ADAPTIVE_WEAK_OBJECTIVES)
+    per_objective = math.ceil(weak_quota / len(weak)) if weak else 0
+    for objective, mastery in weak:
+        take = min(per_objective, count - len(chosen) - round(count * ADAPTIVE_NEW_SHARE))
+        criteria = SelectionCriteria(exam=exam, objective_ids=(objective.id,), exclude_ids=set(chosen))
+        for pk in question_sample(criteria, max(take, 0), rng=rng):
+            chosen[pk] = f"Weak area: {objective.number} {objective.name}"[:90] + f" (mastery {mastery}%)"
+    unseen = SelectionCriteria(exam=exam, exclude_ids=answered | set(chosen))
+    for pk in question_sample(unseen, count - len(chosen), rng=rng):
+        chosen[pk] = "New: you have not answered this question before."
+    rest = SelectionCriteria(exam=exam, exclude_ids=set(chosen))
+    for pk in question_sample(rest, count - len(chosen), rng=rng):
+        chosen[pk] = "Mixed in to round out the session."
+    return chosen
+
+
+def _new_item(session: StudySession, position: int, question: Question, rng: random.Random, reason: str = "") -> SessionItem:
     choice_ids = [c.pk for c in question.choices.all()]
     match_ids: list[int] = []
     if question.type != Question.Type.TRUE_FALSE:
@@ -130,7 +179,8 @@ def _new_item(session: StudySession, position: int, question: Question, rng: ran
     if question.type == Question.Type.MATCHING:
         match_ids = [c.pk for c in question.choices.all()]
         rng.shuffle(match_ids)
-    return SessionItem(session=session, position=position, question=question, choice_order=choice_ids, match_order=match_ids)
+    return SessionItem(session=session, position=position, question=question, choice_order=choice_ids,
+                       match_order=match_ids, reason=reason[:120])
 
 
 # --- answer ---------------------------------------------------------------------------------
@@ -185,9 +235,11 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
         if session.gives_instant_feedback:
             rows = rows.filter(response__isnull=True)
         recorded = rows.update(**fields) == 1
+        item.refresh_from_db()
+        item.session = session
         if recorded and session.gives_instant_feedback:
             _count_answer(question.pk, correct, fields["time_spent_seconds"])
-    item.refresh_from_db()
+            progress_record_answer(item=item)
     return AnswerOutcome(item=item, recorded=recorded)
 
 
@@ -237,9 +289,11 @@ def session_submit(*, session: StudySession, expired: bool = False) -> StudySess
             return session
         items = list(session.items.select_related("question__objective__domain"))
         if not session.gives_instant_feedback:
-            for item in items:
+            for item in sorted(items, key=lambda i: i.answered_at or now):
                 if item.response is not None:
+                    item.session = session
                     _count_answer(item.question_id, bool(item.is_correct), item.time_spent_seconds)
+                    progress_record_answer(item=item)
         _score(session, items)
         session.save(update_fields=["correct_count", "answered_count", "scaled_score", "passed", "report"])
     session.refresh_from_db()

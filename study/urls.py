@@ -5,6 +5,7 @@ from study import views
 app_name = "study"
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("exams/", views.exam_list, name="exam_list"),
     path("exams/<str:code>/", views.exam_detail, name="exam_detail"),
     path("exams/<str:code>/start/", views.session_create, name="session_create"),

@@ -9,6 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from exams.models import Question
 from pingtopass.ratelimit import rate_limited
 from study import selectors
+from study.dashboard import dashboard_for
 from study.forms import BookmarkForm, FeedbackForm, PracticeStartForm
 from study.grading import InvalidAnswer
 from study.models import Bookmark, SessionItem, StudySession
@@ -52,6 +53,15 @@ def _redirect(request, url: str):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+# --- dashboard ----------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    context = dashboard_for(request.user)
+    if not context["exams"]:
+        context["catalogue"] = selectors.exam_catalogue()
+    return render(request, "study/dashboard.html", context)
+
+
 # --- catalogue ----------------------------------------------------------------------------
 def exam_list(request):
     exams = selectors.exam_catalogue()
@@ -81,12 +91,22 @@ def _render_exam_detail(request, exam, form, status=200):
     return render(request, "study/exam_detail.html", context, status=status)
 
 
+# One-click starts (exam page and dashboard buttons) that need no form.
+QUICK_STARTS = {
+    StudySession.Mode.EXAM: SessionRequest(mode=StudySession.Mode.EXAM),
+    StudySession.Mode.ADAPTIVE: SessionRequest(mode=StudySession.Mode.ADAPTIVE, count=20),
+    "missed": SessionRequest(mode=StudySession.Mode.PRACTICE, count=25, source="missed"),
+    "due": SessionRequest(mode=StudySession.Mode.PRACTICE, count=50, source="due"),
+}
+
+
 @require_POST
 @login_required
 def session_create(request, code):
     exam = get_object_or_404(selectors.exam_catalogue(), code=code)
-    if request.POST.get("mode") == StudySession.Mode.EXAM:
-        session_request = SessionRequest(mode=StudySession.Mode.EXAM)
+    quick = QUICK_STARTS.get(request.POST.get("quick") or request.POST.get("mode", ""))
+    if quick is not None:
+        session_request = quick
         form = PracticeStartForm(exam=exam)
     else:
         form = PracticeStartForm(request.POST, exam=exam)
@@ -96,6 +116,13 @@ def session_create(request, code):
     try:
         session = session_start(user=request.user, exam=exam, request=session_request)
     except NothingToStudy as exc:
+        if quick is not None:
+            messages.info(request, str(exc) if quick.source == "all" else {
+                "missed": "Nothing missed right now: every question you got wrong you have since answered right.",
+                "due": "No reviews are due right now. Come back later, or practise something new.",
+            }[quick.source])
+            back = reverse("study:dashboard") if request.POST.get("back") == "dashboard" else exam.get_absolute_url()
+            return redirect(back)
         form.add_error(None, str(exc))
         return _render_exam_detail(request, exam, form, status=400)
     return redirect(session.get_absolute_url())

@@ -26,3 +26,33 @@ def percent_of(part, whole) -> int:
         return round(100 * part / whole) if whole else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def seconds_short(seconds) -> str:
+    try:
+        return duration_short(timedelta(seconds=float(seconds or 0)))
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def percent(fraction) -> str:
+    """0.734 → "73%"."""
+    try:
+        return f"{round(100 * float(fraction))}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def percent_number(fraction) -> int:
+    try:
+        return round(100 * float(fraction))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def split_csv(value: str) -> list[str]:
+    return [part.strip() for part in str(value).split(",")]

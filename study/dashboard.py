@@ -1,0 +1,144 @@
+"""The learner's dashboard, read from incrementally kept progress in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from exams.models import Objective
+from exams.selectors import exam_blueprint
+from study import estimator as est
+from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
+from study.progress import week_start
+
+TREND_WEEKS = 12
+AREAS_SHOWN = 3
+
+
+@dataclass
+class ExamDashboard:
+    progress: ExamProgress
+    domains: list[dict] = field(default_factory=list)
+    weak: list[dict] = field(default_factory=list)
+    strong: list[dict] = field(default_factory=list)
+    due_today: int = 0
+    trend: dict = field(default_factory=dict)
+
+    @property
+    def exam(self):
+        return self.progress.exam
+
+    @property
+    def readiness_known(self) -> bool:
+        return self.progress.readiness is not None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.readiness_known and self.progress.readiness >= est.READY_THRESHOLD
+
+    @property
+    def answers_to_readiness(self) -> int:
+        return max(est.MIN_ANSWERS_FOR_READINESS - self.progress.answered, 0)
+
+
+def streak_days(days: list[date], today: date) -> int:
+    """Consecutive study days ending today, or yesterday when today has no answers yet."""
+    studied = set(days)
+    day = today if today in studied else today - timedelta(days=1)
+    streak = 0
+    while day in studied:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _trend(stats: list[WeeklyStat], this_week: date) -> dict:
+    """Accuracy and readiness per week for the last TREND_WEEKS weeks, as SVG polyline points."""
+    weeks = [this_week - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    by_week = {s.week_start: s for s in stats}
+    width, height = 600, 160
+    step = width / (TREND_WEEKS - 1)
+    accuracy, readiness, labels = [], [], []
+    last_readiness = None
+    for i, week in enumerate(weeks):
+        stat = by_week.get(week)
+        x = round(i * step, 1)
+        if stat and stat.answered:
+            accuracy.append((x, round(height - height * stat.correct / stat.answered, 1), round(100 * stat.correct / stat.answered)))
+        if stat and stat.readiness is not None:
+            last_readiness = stat.readiness
+        if last_readiness is not None and (stat or readiness):
+            readiness.append((x, round(height - height * last_readiness, 1), round(100 * last_readiness)))
+        labels.append((x, week))
+    return {
+        "width": width, "height": height,
+        "accuracy": accuracy, "readiness": readiness,
+        "accuracy_points": " ".join(f"{x},{y}" for x, y, _ in accuracy),
+        "readiness_points": " ".join(f"{x},{y}" for x, y, _ in readiness),
+        "labels": labels[::3] + ([labels[-1]] if (TREND_WEEKS - 1) % 3 else []),
+        "has_data": bool(accuracy),
+    }
+
+
+def dashboard_for(user) -> dict:
+    now = timezone.now()
+    local_now = now.astimezone(user.zone)
+    today = local_now.date()
+    end_of_today = datetime.combine(today + timedelta(days=1), time.min, tzinfo=user.zone)
+
+    progresses = list(ExamProgress.objects.filter(user=user).select_related("exam").order_by("-last_answer_at"))
+    exam_ids = [p.exam_id for p in progresses]
+    masteries = list(ObjectiveMastery.objects.filter(user=user, exam_id__in=exam_ids))
+    objectives = Objective.objects.filter(domain__exam_id__in=exam_ids).select_related("domain").in_bulk()
+    stats = list(WeeklyStat.objects.filter(user=user, week_start__gte=week_start(today) - timedelta(weeks=TREND_WEEKS)))
+    due = dict(
+        ReviewCard.objects.filter(user=user, due__lt=end_of_today).values_list("exam_id").annotate(n=Count("id"))
+    )
+    days = list(StudyDay.objects.filter(user=user, date__gte=today - timedelta(days=400)).values_list("date", "study_seconds"))
+    recent = list(StudySession.objects.filter(user=user).select_related("exam").order_by("-started_at")[:5])
+    sessions_done = StudySession.objects.filter(user=user).aggregate(
+        finished=Count("id", filter=Q(status=StudySession.Status.SUBMITTED))
+    )["finished"]
+
+    exams = []
+    for progress in progresses:
+        mine = {m.objective_id: m for m in masteries if m.exam_id == progress.exam_id}
+        board = ExamDashboard(progress=progress, due_today=due.get(progress.exam_id, 0))
+        overall = (progress.theta, progress.variance)
+        areas = []
+        for domain in exam_blueprint(progress.exam):
+            answered = correct = 0
+            for oid in domain.objective_ids:
+                m = mine.get(oid)
+                if m is None:
+                    continue
+                answered += m.answered
+                correct += m.correct
+                pooled, _ = est.objective_posterior(m.theta, m.variance, overall_theta=overall[0], overall_variance=overall[1])
+                if m.answered >= est.MIN_ANSWERS_FOR_MASTERY and oid in objectives:
+                    areas.append({"objective": objectives[oid], "mastery": est.mastery_percent(pooled), "answered": m.answered})
+            board.domains.append({
+                "number": domain.number, "name": domain.name, "weight": domain.weight, "answered": answered,
+                "accuracy": round(100 * correct / answered) if answered else None,
+            })
+        areas.sort(key=lambda a: a["mastery"])
+        board.weak = areas[:AREAS_SHOWN]
+        board.strong = [a for a in reversed(areas[AREAS_SHOWN:])][:AREAS_SHOWN] if len(areas) > AREAS_SHOWN else []
+        board.trend = _trend([s for s in stats if s.exam_id == progress.exam_id], week_start(today))
+        exams.append(board)
+
+    return {
+        "exams": exams,
+        "streak": streak_days([d for d, _ in days], today),
+        "studied_today": any(d == today for d, _ in days),
+        "total_seconds": sum(p.study_seconds for p in progresses),
+        "total_answered": sum(p.answered for p in progresses),
+        "recent": recent,
+        "sessions_done": sessions_done,
+        "due_total": sum(due.values()),
+        "today": today,
+        "min_mastery_answers": est.MIN_ANSWERS_FOR_MASTERY,
+        "min_readiness_answers": est.MIN_ANSWERS_FOR_READINESS,
+        "ready_threshold": round(100 * est.READY_THRESHOLD),
+    }

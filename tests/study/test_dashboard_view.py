@@ -1,0 +1,62 @@
+import pytest
+
+from study import estimator as est
+from study.services import SessionRequest, answer_record, session_start
+from tests.answers import correct_post_data, wrong_post_data
+from tests.factories import ExamFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def practise(user, exam, count, right_every=2):
+    session = session_start(user=user, exam=exam, request=SessionRequest(mode="practice", count=count))
+    for n, item in enumerate(session.items.all()):
+        data = correct_post_data(item) if n % right_every else wrong_post_data(item)
+        answer_record(item=item, data=data, client_seconds=20)
+    return session
+
+
+def test_signed_in_home_is_the_dashboard(learner_client):
+    response = learner_client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert "Pick an exam to start" in response.content.decode()
+
+
+def test_dashboard_shows_progress_readiness_areas_and_reviews(learner_client, learner, test_exam):
+    for i in range(30):
+        QuestionFactory(objective=test_exam.domains.first().objectives.first(), stem=f"dash {i}", difficulty=1 + i % 5)
+    practise(learner, test_exam, 30)
+    page = learner_client.get("/dashboard/").content.decode()
+    for text in ("Readiness", "chance of passing today", "Accuracy by domain", "1.0 Networking Basics", "Weak areas",
+                 "Reviews due today", "Study streak", "1 day", "Trend by week", "Readiness is the chance you would pass PTP-100"):
+        assert text in page, text
+    assert "Not enough data" not in page.split("Weak areas")[0]
+
+
+def test_dashboard_says_not_enough_data_early(learner_client, learner, test_exam):
+    practise(learner, test_exam, 3)
+    page = learner_client.get("/dashboard/").content.decode()
+    assert f"answer {est.MIN_ANSWERS_FOR_READINESS - 3} more questions" in page
+    assert "Not enough data: mastery needs 5 answers on an objective." in page
+
+
+@pytest.mark.parametrize("sessions", [1, 8])
+def test_dashboard_renders_in_a_bounded_number_of_queries(learner_client, learner, test_exam, sessions, django_assert_max_num_queries):
+    other = ExamFactory()
+    QuestionFactory.create_batch(5, objective__domain__exam=other)
+    for _ in range(sessions):
+        practise(learner, test_exam, 8)
+        practise(learner, other, 5)
+    learner_client.get("/dashboard/")  # warm the blueprint cache like a running site
+    with django_assert_max_num_queries(14):
+        response = learner_client.get("/dashboard/")
+    assert response.status_code == 200
+
+
+def test_missed_and_due_are_one_click_from_the_dashboard(learner_client, learner, test_exam):
+    practise(learner, test_exam, 8)
+    missed = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "missed", "back": "dashboard"})
+    assert missed.status_code == 302 and "/sessions/" in missed["Location"]
+    due = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "due", "back": "dashboard"}, follow=True)
+    assert "No reviews are due right now" in due.content.decode()
+    assert due.redirect_chain[-1][0] == "/dashboard/"
