@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 
 def _invalidate_blueprint(sender, instance, **kwargs):
@@ -14,6 +14,25 @@ def _invalidate_blueprint(sender, instance, **kwargs):
         exam_blueprint_invalidate(instance.domain.exam_id)
 
 
+def _sync_pool(sender, instance, raw=False, **kwargs):
+    from exams.pools import question_pool_sync
+
+    if not raw:
+        question_pool_sync([instance.pk])
+
+
+def _leave_pool(sender, instance, **kwargs):
+    from django.db import transaction
+
+    from exams.models import QuestionSlot
+    from exams.pools import pool_remove
+
+    slot = QuestionSlot.objects.filter(question_id=instance.pk).first()
+    if slot is not None:
+        with transaction.atomic():
+            pool_remove(slot)
+
+
 class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "exams"
@@ -23,3 +42,6 @@ class ExamsConfig(AppConfig):
             model = self.get_model(model_name)
             post_save.connect(_invalidate_blueprint, sender=model, dispatch_uid=f"exams.blueprint.save.{model_name}")
             post_delete.connect(_invalidate_blueprint, sender=model, dispatch_uid=f"exams.blueprint.delete.{model_name}")
+        question = self.get_model("Question")
+        post_save.connect(_sync_pool, sender=question, dispatch_uid="exams.pool.save")
+        pre_delete.connect(_leave_pool, sender=question, dispatch_uid="exams.pool.delete")

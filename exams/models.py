@@ -233,3 +233,35 @@ class Choice(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class StratumSize(models.Model):
+    """How many servable questions one stratum (objective × difficulty) holds."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+    difficulty = models.PositiveSmallIntegerField()
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["objective", "difficulty"], name="stratum_unique")]
+        indexes = [models.Index(fields=["exam", "objective", "difficulty"], name="stratum_exam_idx")]
+
+    def __str__(self):
+        return f"objective {self.objective_id} difficulty {self.difficulty}: {self.size}"
+
+
+class QuestionSlot(models.Model):
+    """A servable question's place in its stratum: ranks run 0..size-1 without gaps, so a
+    uniform random sample is a set of random ranks looked up through an index, never a scan."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="slot")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+    difficulty = models.PositiveSmallIntegerField()
+    rank = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["objective", "difficulty", "rank"], name="slot_rank_unique")]
+
+    def __str__(self):
+        return f"question {self.question_id} at {self.objective_id}/{self.difficulty}/{self.rank}"

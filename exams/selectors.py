@@ -1,18 +1,32 @@
 """Question selection: which questions a new session gets.
 
-Candidates are narrowed in the database (servable, exam, objectives, difficulty, include/exclude
-sets); the random draw is uniform within each stratum. Exam simulations draw per domain so each
-domain's share follows the blueprint weights (largest-remainder rounding).
+Selection never scans or sorts the pool. Each servable question holds a gap-free rank within its
+stratum (objective × difficulty, see exams/pools.py), so drawing k questions uniformly from the
+strata that match is: draw k distinct positions in the strata's combined range, look the ranks
+up through the (objective, difficulty, rank) index. Exclusions (questions a learner has seen)
+are checked only for the drawn candidates, by a probe query, and the draw repeats for the ones
+rejected — rejection sampling keeps the result uniform over what is left. Learner-specific
+include sets (missed, bookmarked, due) are small and drawn from directly.
+
+Exam simulations draw per domain so each domain's share follows the blueprint weights
+(largest-remainder rounding); a domain short of questions gives its places to the others.
 """
 
+import math
 import random
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.core.cache import cache
+from django.db.models import Q
 
-from exams.models import Exam, Objective, Question
+from exams.models import Exam, Objective, Question, QuestionSlot, StratumSize
+
+Probe = Callable[[list[int]], set[int]]  # candidate ids → the ones to leave out
+MAX_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -22,33 +36,103 @@ class SelectionCriteria:
     difficulty_min: int = 1
     difficulty_max: int = 5
     include_ids: Collection[int] | None = None  # only these (missed, bookmarked, due ...)
-    exclude_ids: Collection[int] = ()  # never these (seen ...)
+    exclude_ids: Collection[int] = ()  # never these (already chosen ...)
+    exclude_probe: Probe | None = None  # never these either, asked per candidate batch (seen ...)
 
 
-def _candidates(criteria: SelectionCriteria):
+def _excluded(criteria: SelectionCriteria, ids: list[int]) -> set[int]:
+    excluded = {pk for pk in ids if pk in criteria.exclude_ids} if criteria.exclude_ids else set()
+    if criteria.exclude_probe is not None:
+        rest = [pk for pk in ids if pk not in excluded]
+        if rest:
+            excluded |= criteria.exclude_probe(rest)
+    return excluded
+
+
+def _strata(criteria: SelectionCriteria, objective_ids: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+    qs = StratumSize.objects.filter(
+        exam=criteria.exam, size__gt=0, difficulty__gte=criteria.difficulty_min, difficulty__lte=criteria.difficulty_max
+    )
+    wanted = objective_ids if objective_ids is not None else criteria.objective_ids
+    if wanted:
+        qs = qs.filter(objective_id__in=list(wanted))
+    return sorted(qs.values_list("objective_id", "difficulty", "size"))
+
+
+def _lookup(strata: list[tuple[int, int, int]], starts: list[int], positions: list[int]) -> list[int]:
+    """Question ids at these combined positions, in the order of `positions`."""
+    wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
+    at: dict[tuple[int, int, int], int] = {}
+    for position in positions:
+        i = bisect_right(starts, position) - 1
+        objective, difficulty, _ = strata[i]
+        rank = position - starts[i]
+        wanted[(objective, difficulty)].append(rank)
+        at[(objective, difficulty, rank)] = position
+    condition = Q()
+    for (objective, difficulty), ranks in wanted.items():
+        condition |= Q(objective_id=objective, difficulty=difficulty, rank__in=ranks)
+    found = {
+        at[(o, d, r)]: q
+        for o, d, r, q in QuestionSlot.objects.filter(condition)
+        .filter(question__is_active=True, question__review_status=Question.ReviewStatus.APPROVED)
+        .values_list("objective_id", "difficulty", "rank", "question_id")
+    }
+    return [found[p] for p in positions if p in found]
+
+
+def _draw(criteria: SelectionCriteria, strata: list[tuple[int, int, int]], count: int, rng: random.Random) -> list[int]:
+    total = sum(size for _, _, size in strata)
+    starts = list(accumulate([0] + [size for _, _, size in strata[:-1]])) if strata else []
+    drawn: set[int] = set()
+    chosen: list[int] = []
+    accept_rate = 1.0
+    for _ in range(MAX_ROUNDS):
+        need = count - len(chosen)
+        left = total - len(drawn)
+        if need <= 0 or left <= 0:
+            break
+        want = min(left, math.ceil(need / max(accept_rate, 0.05) * 1.2) + 2)
+        if want * 3 >= left:  # most of what is left: take it all, shuffled
+            positions = [p for p in range(total) if p not in drawn]
+            rng.shuffle(positions)
+        else:
+            positions = []
+            while len(positions) < want:
+                p = rng.randrange(total)
+                if p not in drawn:
+                    drawn.add(p)
+                    positions.append(p)
+        drawn.update(positions)
+        candidates = _lookup(strata, starts, positions)
+        excluded = _excluded(criteria, candidates)
+        accepted = [pk for pk in candidates if pk not in excluded]
+        accept_rate = len(accepted) / len(candidates) if candidates else 0.0
+        chosen += accepted[:need]
+    return chosen
+
+
+def _draw_included(criteria: SelectionCriteria, count: int, rng: random.Random) -> list[int]:
     qs = Question.objects.servable().filter(
-        exam=criteria.exam, difficulty__gte=criteria.difficulty_min, difficulty__lte=criteria.difficulty_max
+        exam=criteria.exam, pk__in=list(criteria.include_ids or ()),
+        difficulty__gte=criteria.difficulty_min, difficulty__lte=criteria.difficulty_max,
     )
     if criteria.objective_ids:
         qs = qs.filter(objective_id__in=list(criteria.objective_ids))
-    if criteria.include_ids is not None:
-        qs = qs.filter(pk__in=list(criteria.include_ids))
-    return qs
-
-
-def question_count_available(criteria: SelectionCriteria) -> int:
-    exclude = set(criteria.exclude_ids)
-    if not exclude:
-        return _candidates(criteria).count()
-    return sum(1 for pk in _candidates(criteria).values_list("pk", flat=True) if pk not in exclude)
+    ids = sorted(qs.values_list("pk", flat=True))
+    excluded = _excluded(criteria, ids)
+    ids = [pk for pk in ids if pk not in excluded]
+    return rng.sample(ids, min(count, len(ids)))
 
 
 def question_sample(criteria: SelectionCriteria, count: int, rng: random.Random | None = None) -> list[int]:
-    """Up to `count` question ids drawn uniformly at random from the candidates."""
+    """Up to `count` question ids drawn uniformly at random from the matching servable questions."""
     rng = rng or random.SystemRandom()
-    exclude = set(criteria.exclude_ids)
-    ids = [pk for pk in _candidates(criteria).values_list("pk", flat=True) if pk not in exclude]
-    return rng.sample(ids, min(count, len(ids)))
+    if count <= 0 or not criteria.exam.is_active:
+        return []
+    if criteria.include_ids is not None:
+        return _draw_included(criteria, count, rng)
+    return _draw(criteria, _strata(criteria), count, rng)
 
 
 def blueprint_quota(weights: dict[int, int], total: int) -> dict[int, int]:
@@ -66,23 +150,36 @@ def question_sample_by_blueprint(criteria: SelectionCriteria, count: int, rng: r
     """Draw `count` questions so each domain's share follows its weight; a domain short of
     questions gives its remaining places to the others, still by weight."""
     rng = rng or random.SystemRandom()
-    exclude = set(criteria.exclude_ids)
-    pools: dict[int, list[int]] = defaultdict(list)
-    for pk, domain_id in _candidates(criteria).values_list("pk", "objective__domain_id"):
-        if pk not in exclude:
-            pools[domain_id].append(pk)
-    weights = dict(criteria.exam.domains.values_list("pk", "weight"))
+    if not criteria.exam.is_active:
+        return []
+    strata_by_domain = {}
+    sizes = {}
+    for domain in exam_blueprint(criteria.exam):
+        strata_by_domain[domain.id] = _strata(criteria, objective_ids=domain.objective_ids) if domain.objective_ids else []
+        sizes[domain.id] = sum(size for _, _, size in strata_by_domain[domain.id])
+    weights = {d.id: d.weight for d in exam_blueprint(criteria.exam)}
     chosen: list[int] = []
-    remaining = min(count, sum(len(p) for p in pools.values()))
+    taken = dict.fromkeys(weights, 0)
+    remaining = min(count, sum(sizes.values()))
     while remaining > 0:
-        open_weights = {d: w for d, w in weights.items() if pools.get(d)}
-        quota = blueprint_quota(open_weights, remaining)
+        open_weights = {d: w for d, w in weights.items() if taken[d] < sizes[d]}
+        if not open_weights:
+            break
         drawn_now = 0
-        for domain_id, n in quota.items():
-            take = rng.sample(pools[domain_id], min(n, len(pools[domain_id])))
-            pools[domain_id] = [pk for pk in pools[domain_id] if pk not in set(take)]
-            chosen += take
-            drawn_now += len(take)
+        for domain_id, n in blueprint_quota(open_weights, remaining).items():
+            n = min(n, sizes[domain_id] - taken[domain_id])
+            if n <= 0:
+                continue
+            more = _draw(
+                SelectionCriteria(criteria.exam, exclude_ids=set(chosen) | set(criteria.exclude_ids),
+                                  exclude_probe=criteria.exclude_probe),
+                strata_by_domain[domain_id], n, rng,
+            )
+            chosen += more
+            taken[domain_id] += len(more)
+            if len(more) < n:
+                sizes[domain_id] = taken[domain_id]  # the rest of this domain is excluded
+            drawn_now += len(more)
         remaining -= drawn_now
         if drawn_now == 0:
             break

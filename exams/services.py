@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_log
 from exams.models import Question
+from exams.pools import question_pool_sync
 
 
 @transaction.atomic
@@ -19,6 +20,7 @@ def question_review(*, questions: Iterable[Question], reviewer, status: str, not
         review_status=status, reviewed_by=reviewer, reviewed_at=timezone.now(), review_note=note.strip(),
         updated_at=timezone.now(),
     )
+    question_pool_sync([q.pk for q in questions])
     action = "question_approved" if status == Question.ReviewStatus.APPROVED else "question_rejected"
     for question in questions:
         audit_log(action, request=request, actor=reviewer, target=question, note=note.strip())

@@ -8,6 +8,7 @@ COUNT_CHOICES = [("10", "10"), ("25", "25"), ("50", "50"), ("custom", "Custom")]
 SOURCE_CHOICES = [
     ("all", "All questions"),
     ("unseen", "Not yet seen"),
+    ("fresh", "Not seen in 24 hours"),
     ("missed", "Previously missed"),
     ("bookmarked", "Bookmarked"),
     ("due", "Due for review"),

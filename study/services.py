@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from fsrs import Rating
 
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
@@ -38,28 +39,28 @@ class SessionRequest:
     objective_ids: tuple[int, ...] = ()
     difficulty_min: int = 1
     difficulty_max: int = 5
-    source: str = "all"  # all | unseen | missed | bookmarked
+    source: str = "all"  # all | unseen | fresh (not in 24 h) | missed | bookmarked | due
 
 
 # --- reads the services need ---------------------------------------------------------------
-def answered_question_ids(*, user, exam: Exam) -> set[int]:
-    return set(
-        SessionItem.objects.filter(session__user=user, session__exam=exam, response__isnull=False)
-        .values_list("question_id", flat=True)
-    )
+def seen_probe(*, user, since=None):
+    """A probe for selection: which of these candidate questions has the learner answered
+    (since a time, or ever)? It asks about the candidates only, never the whole history."""
+
+    def probe(candidate_ids: list[int]) -> set[int]:
+        answered = SessionItem.objects.filter(session__user=user, question_id__in=candidate_ids, response__isnull=False)
+        if since is not None:
+            answered = answered.filter(answered_at__gte=since)
+        return set(answered.values_list("question_id", flat=True))
+
+    return probe
 
 
 def missed_question_ids(*, user, exam: Exam) -> set[int]:
-    """Questions whose latest answer by this learner was wrong."""
-    latest: dict[int, bool] = {}
-    rows = (
-        SessionItem.objects.filter(session__user=user, session__exam=exam, is_correct__isnull=False)
-        .order_by("answered_at")
-        .values_list("question_id", "is_correct")
+    """Questions whose latest answer by this learner was wrong (their review card says Again)."""
+    return set(
+        ReviewCard.objects.filter(user=user, exam=exam, last_rating=int(Rating.Again)).values_list("question_id", flat=True)
     )
-    for question_id, correct in rows:
-        latest[question_id] = correct
-    return {pk for pk, correct in latest.items() if not correct}
 
 
 def bookmarked_question_ids(*, user, exam: Exam) -> set[int]:
@@ -85,9 +86,11 @@ def simulation_shape(exam: Exam, available: int) -> tuple[int, int]:
 
 # --- start ----------------------------------------------------------------------------------
 def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria:
-    include = exclude = None
+    include = probe = None
     if request.source == "unseen":
-        exclude = answered_question_ids(user=user, exam=exam)
+        probe = seen_probe(user=user)
+    elif request.source == "fresh":
+        probe = seen_probe(user=user, since=timezone.now() - timedelta(hours=24))
     elif request.source == "missed":
         include = missed_question_ids(user=user, exam=exam)
     elif request.source == "bookmarked":
@@ -100,7 +103,7 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
         difficulty_min=request.difficulty_min,
         difficulty_max=request.difficulty_max,
         include_ids=include,
-        exclude_ids=exclude or (),
+        exclude_probe=probe,
     )
 
 
@@ -153,7 +156,6 @@ def adaptive_selection(*, user, exam: Exam, count: int, rng: random.Random) -> d
                        .values_list("pk", flat=True))
     for pk in [pk for pk in due_question_ids(user=user, exam=exam) if pk in servable_due][: round(count * ADAPTIVE_DUE_SHARE)]:
         chosen[pk] = "Due for review: spaced repetition says now is the time to see it again."
-    answered = answered_question_ids(user=user, exam=exam)
     weak_quota = count - len(chosen) - round(count * ADAPTIVE_NEW_SHARE)
     weak = weakest_objectives(user=user, exam=exam, limit=ADAPTIVE_WEAK_OBJECTIVES)
     per_objective = math.ceil(weak_quota / len(weak)) if weak else 0
@@ -162,7 +164,7 @@ def adaptive_selection(*, user, exam: Exam, count: int, rng: random.Random) -> d
         criteria = SelectionCriteria(exam=exam, objective_ids=(objective.id,), exclude_ids=set(chosen))
         for pk in question_sample(criteria, max(take, 0), rng=rng):
             chosen[pk] = f"Weak area: {objective.number} {objective.name}"[:90] + f" (mastery {mastery}%)"
-    unseen = SelectionCriteria(exam=exam, exclude_ids=answered | set(chosen))
+    unseen = SelectionCriteria(exam=exam, exclude_ids=set(chosen), exclude_probe=seen_probe(user=user))
     for pk in question_sample(unseen, count - len(chosen), rng=rng):
         chosen[pk] = "New: you have not answered this question before."
     rest = SelectionCriteria(exam=exam, exclude_ids=set(chosen))
