@@ -253,15 +253,20 @@ class StratumSize(models.Model):
 
 class QuestionSlot(models.Model):
     """A servable question's place in its stratum: ranks run 0..size-1 without gaps, so a
-    uniform random sample is a set of random ranks looked up through an index, never a scan."""
+    uniform random sample is a set of random ranks looked up through an index, never a scan.
+    `key` packs (stratum, rank) into one indexed integer so a whole sample is one `IN` lookup."""
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="slot")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
-    difficulty = models.PositiveSmallIntegerField()
+    stratum = models.ForeignKey(StratumSize, on_delete=models.CASCADE, related_name="slots")
     rank = models.PositiveIntegerField()
+    key = models.BigIntegerField(unique=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["objective", "difficulty", "rank"], name="slot_rank_unique")]
+        constraints = [models.UniqueConstraint(fields=["stratum", "rank"], name="slot_rank_unique")]
 
     def __str__(self):
-        return f"question {self.question_id} at {self.objective_id}/{self.difficulty}/{self.rank}"
+        return f"question {self.question_id} at {self.stratum_id}/{self.rank}"
+
+    @staticmethod
+    def make_key(stratum_id: int, rank: int) -> int:
+        return (stratum_id << 32) + rank

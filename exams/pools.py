@@ -28,12 +28,12 @@ def _stratum(objective_id: int, difficulty: int, exam_id: int | None = None) -> 
 
 
 def pool_remove(slot: QuestionSlot) -> None:
-    stratum = _stratum(slot.objective_id, slot.difficulty)
+    stratum = StratumSize.objects.select_for_update().get(pk=slot.stratum_id)
     last_rank = stratum.size - 1
     slot.delete()
     if slot.rank != last_rank:
-        QuestionSlot.objects.filter(objective_id=slot.objective_id, difficulty=slot.difficulty, rank=last_rank).update(
-            rank=slot.rank
+        QuestionSlot.objects.filter(stratum=stratum, rank=last_rank).update(
+            rank=slot.rank, key=QuestionSlot.make_key(stratum.pk, slot.rank)
         )
     StratumSize.objects.filter(pk=stratum.pk).update(size=F("size") - 1)
 
@@ -41,7 +41,7 @@ def pool_remove(slot: QuestionSlot) -> None:
 def _add(question: Question) -> None:
     stratum = _stratum(question.objective_id, question.difficulty, question.exam_id)
     QuestionSlot.objects.create(
-        question=question, objective_id=question.objective_id, difficulty=question.difficulty, rank=stratum.size
+        question=question, stratum=stratum, rank=stratum.size, key=QuestionSlot.make_key(stratum.pk, stratum.size)
     )
     StratumSize.objects.filter(pk=stratum.pk).update(size=F("size") + 1)
 
@@ -51,12 +51,12 @@ def question_pool_sync(question_ids: Iterable[int]) -> None:
     """Bring the pool in line with these questions' current state."""
     ids = list(question_ids)
     questions = Question.objects.in_bulk(ids)
-    slots = {s.question_id: s for s in QuestionSlot.objects.filter(question_id__in=ids)}
+    slots = {s.question_id: s for s in QuestionSlot.objects.filter(question_id__in=ids).select_related("stratum")}
     for pk in ids:
         question, slot = questions.get(pk), slots.get(pk)
         wanted = question is not None and _is_servable(question)
         in_place = slot is not None and question is not None and (
-            slot.objective_id == question.objective_id and slot.difficulty == question.difficulty
+            slot.stratum.objective_id == question.objective_id and slot.stratum.difficulty == question.difficulty
         )
         if slot is not None and not (wanted and in_place):
             pool_remove(slot)
@@ -69,28 +69,33 @@ def question_pool_sync(question_ids: Iterable[int]) -> None:
 def question_pools_rebuild(*, exam_id: int | None = None) -> int:
     """Recompute every rank from scratch (after bulk loads, or to repair); returns slots written."""
     questions = Question.objects.servable().order_by("objective_id", "difficulty", "id")
-    slots = QuestionSlot.objects.all()
     strata = StratumSize.objects.all()
     if exam_id is not None:
         questions = questions.filter(exam_id=exam_id)
-        slots = slots.filter(question__exam_id=exam_id)
         strata = strata.filter(exam_id=exam_id)
-    slots.delete()
+    QuestionSlot.objects.filter(stratum__in=strata).delete()
     strata.delete()
-    sizes: dict[tuple[int, int], int] = {}
+    members: dict[tuple[int, int], list[int]] = {}
     exams: dict[tuple[int, int], int] = {}
-    batch = []
     for pk, exam, objective, difficulty in questions.values_list("pk", "exam_id", "objective_id", "difficulty").iterator():
-        key = (objective, difficulty)
-        rank = sizes.get(key, 0)
-        sizes[key] = rank + 1
-        exams[key] = exam
-        batch.append(QuestionSlot(question_id=pk, objective_id=objective, difficulty=difficulty, rank=rank))
-        if len(batch) >= 5000:
-            QuestionSlot.objects.bulk_create(batch)
-            batch = []
-    QuestionSlot.objects.bulk_create(batch)
+        members.setdefault((objective, difficulty), []).append(pk)
+        exams[(objective, difficulty)] = exam
     StratumSize.objects.bulk_create(
-        StratumSize(exam_id=exams[key], objective_id=key[0], difficulty=key[1], size=size) for key, size in sizes.items()
+        StratumSize(exam_id=exams[key], objective_id=key[0], difficulty=key[1], size=len(ids)) for key, ids in members.items()
     )
-    return sum(sizes.values())
+    ids_by_key = {
+        (objective, difficulty): pk
+        for pk, objective, difficulty in StratumSize.objects.filter(exam_id__in=set(exams.values())).values_list(
+            "pk", "objective_id", "difficulty"
+        )
+    }
+    batch = []
+    for key, question_ids in members.items():
+        stratum_id = ids_by_key[key]
+        for rank, pk in enumerate(question_ids):
+            batch.append(QuestionSlot(question_id=pk, stratum_id=stratum_id, rank=rank, key=QuestionSlot.make_key(stratum_id, rank)))
+            if len(batch) >= 5000:
+                QuestionSlot.objects.bulk_create(batch)
+                batch = []
+    QuestionSlot.objects.bulk_create(batch)
+    return sum(len(ids) for ids in members.values())

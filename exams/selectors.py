@@ -18,10 +18,10 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 
 from django.core.cache import cache
-from django.db.models import Q
 
 from exams.models import Exam, Objective, Question, QuestionSlot, StratumSize
 
@@ -49,67 +49,93 @@ def _excluded(criteria: SelectionCriteria, ids: list[int]) -> set[int]:
     return excluded
 
 
-def _strata(criteria: SelectionCriteria, objective_ids: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+def _strata(criteria: SelectionCriteria, objective_ids: Collection[int] | None = None) -> list[tuple[int, int]]:
+    """(stratum id, size) of every non-empty stratum matching the criteria."""
     qs = StratumSize.objects.filter(
         exam=criteria.exam, size__gt=0, difficulty__gte=criteria.difficulty_min, difficulty__lte=criteria.difficulty_max
     )
     wanted = objective_ids if objective_ids is not None else criteria.objective_ids
     if wanted:
         qs = qs.filter(objective_id__in=list(wanted))
-    return sorted(qs.values_list("objective_id", "difficulty", "size"))
+    return sorted(qs.values_list("pk", "size"))
 
 
-def _lookup(strata: list[tuple[int, int, int]], starts: list[int], positions: list[int]) -> list[int]:
-    """Question ids at these combined positions, in the order of `positions`."""
-    wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
-    at: dict[tuple[int, int, int], int] = {}
-    for position in positions:
-        i = bisect_right(starts, position) - 1
-        objective, difficulty, _ = strata[i]
-        rank = position - starts[i]
-        wanted[(objective, difficulty)].append(rank)
-        at[(objective, difficulty, rank)] = position
-    condition = Q()
-    for (objective, difficulty), ranks in wanted.items():
-        condition |= Q(objective_id=objective, difficulty=difficulty, rank__in=ranks)
-    found = {
-        at[(o, d, r)]: q
-        for o, d, r, q in QuestionSlot.objects.filter(condition)
-        .filter(question__is_active=True, question__review_status=Question.ReviewStatus.APPROVED)
-        .values_list("objective_id", "difficulty", "rank", "question_id")
-    }
-    return [found[p] for p in positions if p in found]
+def _lookup(keys: list[int]) -> dict[int, int]:
+    """Slot key → question id for the keys that hold a servable question: one indexed IN."""
+    found = dict(QuestionSlot.objects.filter(key__in=keys).values_list("key", "question_id"))
+    # Slots change in the same transaction as their questions; this check only guards against a
+    # pool someone edited by hand. Two primary-key lookups beat one join the planner may misjudge.
+    servable = set(
+        Question.objects.filter(pk__in=list(found.values()), is_active=True, review_status=Question.ReviewStatus.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    return {key: pk for key, pk in found.items() if pk in servable}
 
 
-def _draw(criteria: SelectionCriteria, strata: list[tuple[int, int, int]], count: int, rng: random.Random) -> list[int]:
-    total = sum(size for _, _, size in strata)
-    starts = list(accumulate([0] + [size for _, _, size in strata[:-1]])) if strata else []
-    drawn: set[int] = set()
-    chosen: list[int] = []
-    accept_rate = 1.0
-    for _ in range(MAX_ROUNDS):
-        need = count - len(chosen)
-        left = total - len(drawn)
+@dataclass
+class _Group:
+    """One part of a draw (a domain of the blueprint, or everything) and its progress."""
+
+    strata: list[tuple[int, int]]
+    count: int
+    chosen: list[int]
+    drawn: set[int]
+    accept_rate: float = 1.0
+
+    @cached_property
+    def total(self) -> int:
+        return sum(size for _, size in self.strata)
+
+    def positions(self, rng: random.Random) -> list[int]:
+        need, left = self.count - len(self.chosen), self.total - len(self.drawn)
         if need <= 0 or left <= 0:
-            break
-        want = min(left, math.ceil(need / max(accept_rate, 0.05) * 1.2) + 2)
+            return []
+        want = min(left, math.ceil(need / max(self.accept_rate, 0.05) * 1.2) + 2)
         if want * 3 >= left:  # most of what is left: take it all, shuffled
-            positions = [p for p in range(total) if p not in drawn]
-            rng.shuffle(positions)
+            picked = [p for p in range(self.total) if p not in self.drawn]
+            rng.shuffle(picked)
         else:
-            positions = []
-            while len(positions) < want:
-                p = rng.randrange(total)
-                if p not in drawn:
-                    drawn.add(p)
-                    positions.append(p)
-        drawn.update(positions)
-        candidates = _lookup(strata, starts, positions)
-        excluded = _excluded(criteria, candidates)
-        accepted = [pk for pk in candidates if pk not in excluded]
-        accept_rate = len(accepted) / len(candidates) if candidates else 0.0
-        chosen += accepted[:need]
-    return chosen
+            picked = []
+            while len(picked) < want:
+                p = rng.randrange(self.total)
+                if p not in self.drawn and p not in picked:
+                    picked.append(p)
+        self.drawn.update(picked)
+        return picked
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return list(accumulate([0] + [size for _, size in self.strata[:-1]]))
+
+    def key(self, position: int) -> int:
+        i = bisect_right(self.starts, position) - 1
+        return QuestionSlot.make_key(self.strata[i][0], position - self.starts[i])
+
+
+def _draw(criteria: SelectionCriteria, groups: list[_Group], rng: random.Random) -> None:
+    """Fill every group with up to its count of distinct, non-excluded questions, uniformly at
+    random within the group; each round is one lookup and one exclusion probe for all groups."""
+    taken: set[int] = set()
+    for _ in range(MAX_ROUNDS):
+        asked = [(group, group.positions(rng)) for group in groups]
+        keys = [group.key(p) for group, positions in asked for p in positions]
+        if not keys:
+            break
+        found = _lookup(keys)
+        excluded = _excluded(criteria, list(found.values()))
+        for group, positions in asked:
+            usable = 0
+            for position in positions:
+                pk = found.get(group.key(position))
+                if pk is None or pk in excluded or pk in taken:
+                    continue
+                usable += 1
+                if len(group.chosen) < group.count:
+                    group.chosen.append(pk)
+                    taken.add(pk)
+                else:
+                    group.drawn.discard(position)  # not needed after all: back in the pool
+            group.accept_rate = usable / len(positions) if positions else 0.0
 
 
 def _draw_included(criteria: SelectionCriteria, count: int, rng: random.Random) -> list[int]:
@@ -132,7 +158,9 @@ def question_sample(criteria: SelectionCriteria, count: int, rng: random.Random 
         return []
     if criteria.include_ids is not None:
         return _draw_included(criteria, count, rng)
-    return _draw(criteria, _strata(criteria), count, rng)
+    group = _Group(strata=_strata(criteria), count=count, chosen=[], drawn=set())
+    _draw(criteria, [group], rng)
+    return group.chosen
 
 
 def blueprint_quota(weights: dict[int, int], total: int) -> dict[int, int]:
@@ -152,37 +180,29 @@ def question_sample_by_blueprint(criteria: SelectionCriteria, count: int, rng: r
     rng = rng or random.SystemRandom()
     if not criteria.exam.is_active:
         return []
-    strata_by_domain = {}
-    sizes = {}
-    for domain in exam_blueprint(criteria.exam):
-        strata_by_domain[domain.id] = _strata(criteria, objective_ids=domain.objective_ids) if domain.objective_ids else []
-        sizes[domain.id] = sum(size for _, _, size in strata_by_domain[domain.id])
-    weights = {d.id: d.weight for d in exam_blueprint(criteria.exam)}
-    chosen: list[int] = []
-    taken = dict.fromkeys(weights, 0)
-    remaining = min(count, sum(sizes.values()))
-    while remaining > 0:
-        open_weights = {d: w for d, w in weights.items() if taken[d] < sizes[d]}
-        if not open_weights:
+    blueprint = exam_blueprint(criteria.exam)
+    domain_of = {oid: d.id for d in blueprint for oid in d.objective_ids}
+    strata_by_domain: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for stratum_id, objective_id, size in StratumSize.objects.filter(exam=criteria.exam, size__gt=0).values_list(
+        "pk", "objective_id", "size"
+    ).order_by("pk"):
+        if objective_id in domain_of:
+            strata_by_domain[domain_of[objective_id]].append((stratum_id, size))
+    groups = {d.id: _Group(strata=strata_by_domain[d.id], count=0, chosen=[], drawn=set()) for d in blueprint}
+    weights = {d.id: d.weight for d in blueprint}
+    wanted = min(count, sum(g.total for g in groups.values()))
+    while True:
+        short = wanted - sum(len(g.chosen) for g in groups.values())
+        open_weights = {d: w for d, w in weights.items() if len(groups[d].drawn) < groups[d].total}
+        if short <= 0 or not open_weights:
             break
-        drawn_now = 0
-        for domain_id, n in blueprint_quota(open_weights, remaining).items():
-            n = min(n, sizes[domain_id] - taken[domain_id])
-            if n <= 0:
-                continue
-            more = _draw(
-                SelectionCriteria(criteria.exam, exclude_ids=set(chosen) | set(criteria.exclude_ids),
-                                  exclude_probe=criteria.exclude_probe),
-                strata_by_domain[domain_id], n, rng,
-            )
-            chosen += more
-            taken[domain_id] += len(more)
-            if len(more) < n:
-                sizes[domain_id] = taken[domain_id]  # the rest of this domain is excluded
-            drawn_now += len(more)
-        remaining -= drawn_now
-        if drawn_now == 0:
+        for domain_id, extra in blueprint_quota(open_weights, short).items():
+            groups[domain_id].count = len(groups[domain_id].chosen) + extra
+        before = sum(len(g.chosen) for g in groups.values())
+        _draw(criteria, list(groups.values()), rng)
+        if sum(len(g.chosen) for g in groups.values()) == before:
             break
+    chosen = [pk for g in groups.values() for pk in g.chosen]
     rng.shuffle(chosen)
     return chosen
 

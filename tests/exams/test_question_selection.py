@@ -18,10 +18,11 @@ def assert_pools_consistent():
     servable = set(Question.objects.servable().values_list("pk", flat=True))
     assert set(QuestionSlot.objects.values_list("question_id", flat=True)) == servable
     for stratum in StratumSize.objects.all():
-        ranks = sorted(QuestionSlot.objects.filter(objective=stratum.objective, difficulty=stratum.difficulty).values_list("rank", flat=True))
+        ranks = sorted(QuestionSlot.objects.filter(stratum=stratum).values_list("rank", flat=True))
         assert ranks == list(range(stratum.size)), stratum
-    for slot in QuestionSlot.objects.select_related("question"):
-        assert (slot.objective_id, slot.difficulty) == (slot.question.objective_id, slot.question.difficulty)
+    for slot in QuestionSlot.objects.select_related("question", "stratum"):
+        assert (slot.stratum.objective_id, slot.stratum.difficulty) == (slot.question.objective_id, slot.question.difficulty)
+        assert slot.key == QuestionSlot.make_key(slot.stratum_id, slot.rank)
 
 
 def test_pools_follow_every_change_a_question_can_go_through(moderator):

@@ -22,8 +22,15 @@ class Command(BaseCommand):
                  "prod: only the admin from ADMIN_EMAIL/ADMIN_PASSWORD (default otherwise).",
         )
         parser.add_argument("--force", action="store_true", help="Reload exams that are already there.")
+        parser.add_argument("--scale", type=int, metavar="N",
+                            help="Instead: create a synthetic exam with N questions, learners and answers (benchmarks).")
+        parser.add_argument("--learners", type=int, default=2000, help="With --scale: how many learners (default 2000).")
+        parser.add_argument("--answers", type=int, default=1_000_000, help="With --scale: how many answers (default 1,000,000).")
 
-    def handle(self, *args, env=None, force=False, **options):
+    def handle(self, *args, env=None, force=False, scale=None, learners=2000, answers=1_000_000, **options):
+        if scale is not None:
+            self._scale(scale, learners, answers)
+            return
         env = env or ("dev" if settings.DEBUG else "prod")
         if env == "prod":
             self._admin_from_environment()
@@ -38,6 +45,17 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"{result.exam_code}: {result.status} ({result.questions} questions)")
         self._demo_users()
+
+    def _scale(self, questions, learners, answers):
+        from study.scale import scale_seed
+
+        if not 10 <= questions <= 5_000_000:
+            raise CommandError("--scale must be between 10 and 5,000,000 questions.")
+        if learners < 1 or answers < 0:
+            raise CommandError("--learners must be at least 1 and --answers at least 0.")
+        self.stdout.write(f"Creating SCALE-{questions}: {questions:,} questions, {learners:,} learners, {answers:,} answers")
+        result = scale_seed(questions=questions, learners=learners, answers=answers, stdout=self.stdout)
+        self.stdout.write(f"Done in {result.seconds:.1f} s.")
 
     def _demo_users(self):
         User = get_user_model()
