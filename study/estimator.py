@@ -7,14 +7,14 @@ variance with a one-step Bayesian (Laplace) update, so hard questions answered r
 more than easy ones. Before each update the variance grows with the days since the previous
 answer, so old evidence fades (recency) and a stale estimate becomes uncertain again.
 
-Readiness is the probability of passing the real exam: domain abilities (the mean of their
-objectives) are sampled from their uncertainty, each sample gives the expected share of a real
-exam answered correctly (blueprint weights, a spread of difficulties), and a binomial over the
-real exam's question count turns that into the chance of reaching the passing share.
+Readiness is the probability of passing the real exam: each domain's ability (the mean of its
+objectives) and its uncertainty give the expected share of that domain's questions answered
+correctly (over a spread of difficulties); the blueprint weights combine them into the exam's
+share, itself uncertain; a binomial over the real exam's question count turns that into the
+chance of reaching the passing share.
 """
 
 import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +25,6 @@ MIN_ANSWERS_FOR_MASTERY = 5  # per objective, below this the page says "not enou
 MIN_ANSWERS_FOR_READINESS = 20  # per exam
 READY_THRESHOLD = 0.80  # readiness at or above this is "ready"
 DIFFICULTY_MIX = (1, 2, 3, 4, 5)  # the real exam is assumed to spread evenly over difficulty
-SAMPLES = 300
 
 
 def sigmoid(x: float) -> float:
@@ -85,24 +84,38 @@ def pass_probability(share: float, question_count: int, passing_fraction: float)
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def readiness(domains: Sequence[DomainAbility], *, question_count: int, passing_fraction: float,
-              samples: int = SAMPLES, seed: int = 7) -> Readiness:
-    rng = random.Random(seed)
+def _share_moments(theta: float, variance: float, difficulties: Sequence[int] = DIFFICULTY_MIX) -> tuple[float, float]:
+    """Mean and variance of expected_share(θ) for θ ~ N(theta, variance), by three-point
+    Gauss–Hermite quadrature (exact enough for a smooth, bounded function)."""
+    sd = math.sqrt(variance)
+    nodes = ((-math.sqrt(3.0), 1 / 6), (0.0, 2 / 3), (math.sqrt(3.0), 1 / 6))
+    values = [(w, expected_share(theta + x * sd, difficulties)) for x, w in nodes]
+    mean = sum(w * v for w, v in values)
+    return mean, sum(w * (v - mean) ** 2 for w, v in values)
+
+
+def readiness(domains: Sequence[DomainAbility], *, question_count: int, passing_fraction: float) -> Readiness:
+    """The chance of passing: the exam's expected share correct is uncertain (the domains'
+    abilities are); given a share, the number right on a real exam is binomial. The share is
+    treated as normal with the moments of the weighted domain shares, and the binomial by its
+    normal approximation; the band is the pass chance at the share's 10th and 90th percentiles."""
     total_weight = sum(d.weight for d in domains) or 1.0
-    per_sample = []
-    shares = []
-    for _ in range(samples):
-        share = sum(
-            d.weight / total_weight * expected_share(rng.gauss(d.theta, math.sqrt(d.variance))) for d in domains
-        )
-        shares.append(share)
-        per_sample.append(pass_probability(share, question_count, passing_fraction))
-    per_sample.sort()
+    mean = var = 0.0
+    for d in domains:
+        m, v = _share_moments(d.theta, d.variance)
+        mean += d.weight / total_weight * m
+        var += (d.weight / total_weight) ** 2 * v
+    needed = math.ceil(passing_fraction * question_count - 1e-9)
+    spread = math.sqrt(max(question_count * mean * (1 - mean) + (question_count**2) * var, 1e-9))
+    probability = 0.5 * math.erfc((needed - 0.5 - question_count * mean) / spread / math.sqrt(2))
+    z90 = 1.2815515655446004
+    low_share = min(max(mean - z90 * math.sqrt(var), 0.0), 1.0)
+    high_share = min(max(mean + z90 * math.sqrt(var), 0.0), 1.0)
     return Readiness(
-        probability=sum(per_sample) / samples,
-        low=per_sample[int(0.1 * (samples - 1))],
-        high=per_sample[int(0.9 * (samples - 1))],
-        expected_share=sum(shares) / samples,
+        probability=probability,
+        low=min(pass_probability(low_share, question_count, passing_fraction), probability),
+        high=max(pass_probability(high_share, question_count, passing_fraction), probability),
+        expected_share=mean,
     )
 
 

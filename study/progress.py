@@ -1,6 +1,6 @@
 """Progress, mastery, readiness and review scheduling, updated incrementally with each answer."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -46,7 +46,24 @@ def exam_readiness(*, exam: Exam, overall: tuple[float, float], masteries: dict[
     return est.readiness(domains, question_count=exam.question_count, passing_fraction=exam.passing_fraction)
 
 
-@transaction.atomic
+def _locked(model, defaults: dict | None = None, **lookup):
+    """The row for `lookup`, locked for update; created on first use (without a savepoint on the
+    common path, where the row already exists)."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        row, _ = model.objects.get_or_create(**lookup, defaults=defaults or {})
+    return row
+
+
+def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
+    """Add to counters of the row for `lookup` (and set `also`), creating it on first use."""
+    changes = {**{k: F(k) + v for k, v in values.items()}, **(also or {})}
+    if not model.objects.filter(**lookup).update(**changes):
+        model.objects.get_or_create(**lookup)
+        model.objects.filter(**lookup).update(**changes)
+
+
+@transaction.atomic(savepoint=False)
 def progress_record_answer(*, item: SessionItem) -> None:
     """Fold one answered item into the learner's progress (one call per answer, ever)."""
     session = item.session
@@ -57,10 +74,9 @@ def progress_record_answer(*, item: SessionItem) -> None:
     correct = bool(item.is_correct)
     local_day = now.astimezone(user.zone).date()
 
-    progress, _ = ExamProgress.objects.select_for_update().get_or_create(user=user, exam=exam)
-    mastery, _ = ObjectiveMastery.objects.select_for_update().get_or_create(
-        user=user, objective_id=question.objective_id, defaults={"exam": exam, "variance": est.PRIOR_VARIANCE}
-    )
+    progress = _locked(ExamProgress, user=user, exam=exam)
+    mastery = _locked(ObjectiveMastery, {"exam": exam, "variance": est.PRIOR_VARIANCE}, user=user,
+                      objective_id=question.objective_id)
     mastery.theta, mastery.variance = est.ability_update(
         mastery.theta, mastery.variance, correct=correct, difficulty=question.difficulty,
         idle_days=_idle_days(mastery.last_answer_at, now),
@@ -68,7 +84,7 @@ def progress_record_answer(*, item: SessionItem) -> None:
     mastery.answered += 1
     mastery.correct += correct
     mastery.last_answer_at = now
-    mastery.save()
+    mastery.save(update_fields=["theta", "variance", "answered", "correct", "last_answer_at"])
 
     progress.theta, progress.variance = est.ability_update(
         progress.theta, progress.variance, correct=correct, difficulty=question.difficulty,
@@ -79,20 +95,17 @@ def progress_record_answer(*, item: SessionItem) -> None:
     progress.study_seconds += item.time_spent_seconds
     progress.last_answer_at = now
     if progress.answered >= est.MIN_ANSWERS_FOR_READINESS:
-        masteries = dict(
-            (oid, (t, v)) for oid, t, v in
+        masteries = {
+            oid: (t, v) for oid, t, v in
             ObjectiveMastery.objects.filter(user=user, exam=exam).values_list("objective_id", "theta", "variance")
-        )
+        }
         readiness = exam_readiness(exam=exam, overall=(progress.theta, progress.variance), masteries=masteries)
         progress.readiness, progress.readiness_low, progress.readiness_high = readiness.probability, readiness.low, readiness.high
     progress.save()
 
-    day, _ = StudyDay.objects.get_or_create(user=user, date=local_day)
-    StudyDay.objects.filter(pk=day.pk).update(answered=F("answered") + 1, study_seconds=F("study_seconds") + item.time_spent_seconds)
-    week, _ = WeeklyStat.objects.get_or_create(user=user, exam=exam, week_start=week_start(local_day))
-    WeeklyStat.objects.filter(pk=week.pk).update(
-        answered=F("answered") + 1, correct=F("correct") + correct, readiness=progress.readiness
-    )
+    _bump(StudyDay, {"answered": 1, "study_seconds": item.time_spent_seconds}, user=user, date=local_day)
+    _bump(WeeklyStat, {"answered": 1, "correct": int(correct)}, {"readiness": progress.readiness},
+          user=user, exam=exam, week_start=week_start(local_day))
     _schedule_review(item=item, now=now)
 
 
@@ -102,7 +115,7 @@ def _schedule_review(*, item: SessionItem, now: datetime) -> None:
     rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence, seconds=item.time_spent_seconds, pace_seconds=pace)
     existing = ReviewCard.objects.select_for_update().filter(user=session.user, question=item.question).first()
     card = Card.from_dict(existing.card) if existing else Card()
-    card, _ = _scheduler.review_card(card, rating, now)
+    card, _ = _scheduler.review_card(card, rating, now.astimezone(UTC))  # fsrs insists on datetime.UTC
     fields = {"card": card.to_dict(), "due": card.due, "last_rating": int(rating), "exam": session.exam}
     if existing:
         for name, value in fields.items():

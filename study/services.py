@@ -6,11 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from fsrs import Rating
 
+from billing.entitlements import entitlements_for
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
 from study.grading import InvalidAnswer, is_correct, response_from_form
@@ -30,6 +32,14 @@ class SessionExpired(SessionError):
 
 class NothingToStudy(SessionError):
     pass
+
+
+class UpgradeRequired(SessionError):
+    """The learner's plan does not cover this; `feature` says which limit was reached."""
+
+    def __init__(self, message: str, feature: str = ""):
+        super().__init__(message)
+        self.feature = feature
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,12 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
 def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None) -> StudySession:
     rng = rng or random.SystemRandom()
     now = timezone.now()
+    if request.mode == StudySession.Mode.EXAM:
+        # Two simultaneous starts must not both get the last free simulation.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    decision = entitlements_for(user, now=now).can_start(request.mode, exam)
+    if not decision:
+        raise UpgradeRequired(decision.message, decision.feature)
     reasons: dict[int, str] = {}
     if request.mode == StudySession.Mode.EXAM:
         criteria = SelectionCriteria(exam=exam)
@@ -217,6 +233,9 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
     if session.is_expired(now):
         session_submit(session=session, expired=True)
         raise SessionExpired("Time is up. Your session was submitted with the answers you had given.")
+    decision = entitlements_for(session.user, now=now).can_answer(item)
+    if not decision:
+        raise UpgradeRequired(decision.message, decision.feature)
     question = item.question
     choices = list(question.choices.all())
     response = response_from_form(question, item.choice_order, item.match_order, data)
@@ -237,8 +256,11 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
         if session.gives_instant_feedback:
             rows = rows.filter(response__isnull=True)
         recorded = rows.update(**fields) == 1
-        item.refresh_from_db()
-        item.session = session
+        if recorded:
+            for name, value in fields.items():
+                setattr(item, name, value)
+        else:
+            item.refresh_from_db(fields=["response", "is_correct", "answered_at", "time_spent_seconds", "confidence"])
         if recorded and session.gives_instant_feedback:
             _count_answer(question.pk, correct, fields["time_spent_seconds"])
             progress_record_answer(item=item)

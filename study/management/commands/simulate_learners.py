@@ -74,8 +74,7 @@ class Command(BaseCommand):
             ]
             theta, var = est.domain_ability(pooled)
             domains.append(est.DomainAbility(weight, theta, var))
-        predicted = est.readiness(domains, question_count=QUESTION_COUNT, passing_fraction=PASSING_FRACTION, samples=200,
-                                  seed=rng.randrange(1 << 30)).probability
+        predicted = est.readiness(domains, question_count=QUESTION_COUNT, passing_fraction=PASSING_FRACTION).probability
         naive = 1.0 if right / answered >= PASSING_FRACTION else 0.0
         return predicted, naive, self._sit_exam(rng, truth)
 
