@@ -7,7 +7,10 @@ def _invalidate_blueprint(sender, instance, **kwargs):
     from exams.selectors import exam_blueprint_invalidate
 
     if isinstance(instance, Exam):
+        from exams.selectors import catalogue_invalidate
+
         exam_blueprint_invalidate(instance.pk)
+        catalogue_invalidate()
     elif isinstance(instance, Domain):
         exam_blueprint_invalidate(instance.exam_id)
     elif isinstance(instance, Objective):

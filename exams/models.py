@@ -238,8 +238,8 @@ class Choice(models.Model):
 class StratumSize(models.Model):
     """How many servable questions one stratum (objective × difficulty) holds."""
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="strata")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="strata")
     difficulty = models.PositiveSmallIntegerField()
     size = models.PositiveIntegerField(default=0)
 

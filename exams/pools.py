@@ -16,6 +16,12 @@ from django.db.models import F
 from exams.models import Question, QuestionSlot, StratumSize
 
 
+def catalogue_invalidate() -> None:
+    from exams.selectors import catalogue_invalidate as invalidate
+
+    invalidate()
+
+
 def _is_servable(question: Question) -> bool:
     return question.is_active and question.review_status == Question.ReviewStatus.APPROVED
 
@@ -63,6 +69,7 @@ def question_pool_sync(question_ids: Iterable[int]) -> None:
             slot = None
         if wanted and slot is None:
             _add(question)
+    transaction.on_commit(catalogue_invalidate)
 
 
 @transaction.atomic
@@ -98,4 +105,5 @@ def question_pools_rebuild(*, exam_id: int | None = None) -> int:
                 QuestionSlot.objects.bulk_create(batch)
                 batch = []
     QuestionSlot.objects.bulk_create(batch)
+    transaction.on_commit(catalogue_invalidate)
     return sum(len(ids) for ids in members.values())

@@ -22,6 +22,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from django.core.cache import cache
+from django.db.models import Sum
 
 from exams.models import Exam, Objective, Question, QuestionSlot, StratumSize
 
@@ -245,3 +246,20 @@ def exam_blueprint(exam: Exam) -> list[BlueprintDomain]:
 
 def exam_blueprint_invalidate(exam_id: int) -> None:
     cache.delete(_blueprint_key(exam_id))
+
+
+CATALOGUE_KEY = "catalogue:servable-counts:v1"
+
+
+def servable_counts() -> dict[int, int]:
+    """Exam id → servable questions, from the pool sizes; cached (Redis when configured) and
+    invalidated whenever a pool or an exam changes."""
+    counts = cache.get(CATALOGUE_KEY)
+    if counts is None:
+        counts = dict(StratumSize.objects.values("exam_id").annotate(n=Sum("size")).values_list("exam_id", "n"))
+        cache.set(CATALOGUE_KEY, counts, 60 * 60)
+    return counts
+
+
+def catalogue_invalidate() -> None:
+    cache.delete(CATALOGUE_KEY)

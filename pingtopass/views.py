@@ -1,6 +1,7 @@
 from django.shortcuts import redirect, render
 
-from exams.models import Exam, Question
+from exams.models import Exam
+from exams.selectors import servable_counts
 
 
 def home(request):
@@ -8,7 +9,7 @@ def home(request):
         return redirect("study:dashboard")
     context = {
         "exams": Exam.objects.active(),
-        "question_total": Question.objects.servable().count(),
+        "question_total": sum(servable_counts().values()),
     }
     return render(request, "home.html", context)
 

@@ -1,13 +1,25 @@
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 
 from exams.models import Exam, Question
+from exams.selectors import servable_counts
 from study.models import SessionItem, StudySession
 
 
-def exam_catalogue():
-    """Active exams with the number of questions a learner can be served, in one query."""
-    servable = Q(questions__is_active=True, questions__review_status=Question.ReviewStatus.APPROVED)
-    return Exam.objects.active().annotate(servable_count=Count("questions", filter=servable))
+def exam_catalogue() -> list[Exam]:
+    """Active exams, each with `servable_count`: one small query plus the cached pool counts."""
+    counts = servable_counts()
+    exams = list(Exam.objects.active())
+    for exam in exams:
+        exam.servable_count = counts.get(exam.pk, 0)
+    return exams
+
+
+def exam_for_learner(code: str) -> Exam:
+    """An active exam by code, with `servable_count`, or 404."""
+    exam = get_object_or_404(Exam.objects.active(), code=code)
+    exam.servable_count = servable_counts().get(exam.pk, 0)
+    return exam
 
 
 def learner_progress_by_exam(*, user) -> dict[int, dict]:
