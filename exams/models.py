@@ -127,7 +127,8 @@ class Question(models.Model):
         AI = "ai", "AI"
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="questions")
-    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="questions")
+    # RESTRICT: an objective with questions cannot be deleted, but deleting a whole exam can.
+    objective = models.ForeignKey(Objective, on_delete=models.RESTRICT, related_name="questions")
     type = models.CharField(max_length=10, choices=Type.choices, default=Type.SINGLE)
     choose_count = models.PositiveSmallIntegerField(
         "choose N", default=1, help_text='How many choices are correct ("choose two" = 2).'

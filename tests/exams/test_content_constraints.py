@@ -106,3 +106,13 @@ def test_admin_refuses_a_single_choice_question_with_two_correct_choices(client,
     assert response.status_code == 200
     assert "exactly one correct choice (it has 2)" in response.content.decode()
     assert question.choices.filter(is_correct=True).count() == 1
+
+
+def test_an_objective_with_questions_cannot_be_deleted_but_its_exam_can():
+    from django.db.models import RestrictedError
+
+    question = QuestionFactory()
+    with pytest.raises(RestrictedError), transaction.atomic():
+        question.objective.delete()
+    question.exam.delete()
+    assert not Question.objects.filter(pk=question.pk).exists()
