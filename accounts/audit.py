@@ -30,7 +30,7 @@ def audit_log(action: str, *, request=None, actor=None, target: models.Model | N
         actor_id=getattr(actor, "pk", None),
         actor_email=getattr(actor, "email", "") or detail.pop("email", ""),
         action=action,
-        target_type=target._meta.label if target is not None else "",
+        target_type=target._meta.concrete_model._meta.label if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
         ip_address=client_ip(request),

@@ -12,7 +12,7 @@ ROLES = (LEARNER, MODERATOR, ADMIN)
 MODERATOR_PERMISSIONS = {
     "exams": {"question": ("view", "change"), "choice": ("view", "add", "change", "delete")},
     "study": {"questionfeedback": ("view", "change")},
-    "aigen": {"generationjob": ("view", "add", "change"), "llmcall": ("view",)},
+    "aigen": {"generationjob": ("view", "add", "change"), "llmcall": ("view",), "aiquestion": ("view", "change")},
 }
 
 

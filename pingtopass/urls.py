@@ -18,6 +18,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("", include("study.urls")),
+    path("", include("billing.urls")),
+    # Stripe's webhooks: dj-stripe's endpoint, /stripe/webhook/<uuid>/ (billing.services.webhook_endpoint_ensure)
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
 ]
 
 if settings.DEBUG:

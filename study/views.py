@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from billing.entitlements import entitlements_for
+from billing.views import upgrade_required
 from exams.models import Question
 from pingtopass.ratelimit import rate_limited
 from study import selectors
@@ -18,6 +20,7 @@ from study.services import (
     SessionError,
     SessionExpired,
     SessionRequest,
+    UpgradeRequired,
     answer_record,
     bookmark_set,
     feedback_report,
@@ -57,6 +60,7 @@ def _redirect(request, url: str):
 @login_required
 def dashboard(request):
     context = dashboard_for(request.user)
+    context["entitlements"] = entitlements_for(request.user)
     if not context["exams"]:
         context["catalogue"] = selectors.exam_catalogue()
     return render(request, "study/dashboard.html", context)
@@ -71,14 +75,17 @@ def exam_list(request):
 
 
 def exam_detail(request, code):
-    exam = get_object_or_404(selectors.exam_catalogue(), code=code)
+    exam = selectors.exam_for_learner(code)
     return _render_exam_detail(request, exam, PracticeStartForm(exam=exam))
 
 
 def _render_exam_detail(request, exam, form, status=200):
     sim_count, sim_minutes = simulation_shape(exam, exam.servable_count)
+    entitlements = entitlements_for(request.user)
     context = {
         "exam": exam,
+        "entitlements": entitlements,
+        "simulations_left": entitlements.simulations_left(exam) if request.user.is_authenticated else None,
         "domains": exam.domains.prefetch_related("objectives"),
         "form": form,
         "sim_count": sim_count,
@@ -103,7 +110,7 @@ QUICK_STARTS = {
 @require_POST
 @login_required
 def session_create(request, code):
-    exam = get_object_or_404(selectors.exam_catalogue(), code=code)
+    exam = selectors.exam_for_learner(code)
     quick = QUICK_STARTS.get(request.POST.get("quick") or request.POST.get("mode", ""))
     if quick is not None:
         session_request = quick
@@ -113,15 +120,17 @@ def session_create(request, code):
         if not form.is_valid():
             return _render_exam_detail(request, exam, form, status=400)
         session_request = form.to_request()
+    back = reverse("study:dashboard") if request.POST.get("back") == "dashboard" else exam.get_absolute_url()
     try:
         session = session_start(user=request.user, exam=exam, request=session_request)
+    except UpgradeRequired as exc:
+        return upgrade_required(request, str(exc), feature=exc.feature, back_url=back)
     except NothingToStudy as exc:
         if quick is not None:
             messages.info(request, str(exc) if quick.source == "all" else {
                 "missed": "Nothing missed right now: every question you got wrong you have since answered right.",
                 "due": "No reviews are due right now. Come back later, or practise something new.",
             }[quick.source])
-            back = reverse("study:dashboard") if request.POST.get("back") == "dashboard" else exam.get_absolute_url()
             return redirect(back)
         form.add_error(None, str(exc))
         return _render_exam_detail(request, exam, form, status=400)
@@ -154,6 +163,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     reveal = item.is_answered and (session.gives_instant_feedback or session.is_finished)
     picked_ids = item.picked_choice_ids
     bookmark = Bookmark.objects.filter(user=request.user, question=question).first()
+    entitlements = entitlements_for(request.user)
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
     display = [
         {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
@@ -182,6 +192,9 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "error": error,
         "feedback_form": FeedbackForm(),
         "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
+        "entitlements": entitlements,
+        "allowance_applies": not entitlements.is_pro and session.mode != StudySession.Mode.EXAM,
+        "limit_message": "" if session.is_finished else entitlements.can_answer(item).message,
     }
 
 
@@ -227,6 +240,11 @@ def answer_view(request, pk, position):
         return _redirect(request, reverse("study:results", args=[session.pk]))
     except InvalidAnswer as exc:
         return _render_question(request, session, item, error=str(exc), status=422)
+    except UpgradeRequired as exc:
+        # htmx leaves 4xx responses unswapped, so it reloads the question, which shows the limit.
+        if request.htmx:
+            return HttpResponseClientRedirect(item.get_absolute_url())
+        return _render_question(request, session, item, error=str(exc), status=402)
     item = outcome.item
     item.session = session
     advance = (

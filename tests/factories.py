@@ -139,3 +139,59 @@ class QuestionFeedbackFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory)
     kind = QuestionFeedback.Kind.TYPO
     message = "There is a typo in choice B."
+
+
+# --- aigen --------------------------------------------------------------------------------
+class GenerationJobFactory(factory.django.DjangoModelFactory):
+    """A queued job for five single-choice questions on one new objective of its exam."""
+
+    class Meta:
+        model = "aigen.GenerationJob"
+        skip_postgeneration_save = True
+
+    exam = factory.SubFactory(ExamFactory)
+    requested_count = 5
+    type_mix = factory.LazyFunction(lambda: {"single": 1})
+    difficulty_mix = factory.LazyFunction(lambda: {"2": 1})
+    model = "test/model"
+
+    @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if create:
+            self.objectives.set(extracted or [ObjectiveFactory(domain=DomainFactory(exam=self.exam))])
+
+
+class LLMCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "aigen.LLMCall"
+
+    job = factory.SubFactory(GenerationJobFactory)
+    model = "test/model"
+    outcome = "ok"
+    status_code = 200
+    prompt_tokens = 1000
+    completion_tokens = 2000
+    cost_usd = "0.005"
+    latency_ms = 1200
+
+
+# --- billing ------------------------------------------------------------------------------
+def _a_month_from_now():
+    from datetime import timedelta
+
+    return timezone.now() + timedelta(days=30)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A learner's active monthly Pro subscription, as folded in from Stripe."""
+
+    class Meta:
+        model = "billing.Subscription"
+
+    user = factory.SubFactory(UserFactory)
+    stripe_id = factory.Sequence(lambda n: f"sub_test{n:06d}")
+    customer_id = factory.Sequence(lambda n: f"cus_test{n:06d}")
+    status = "active"
+    price_id = "price_PingToPassProMonthly"
+    interval = "month"
+    current_period_end = factory.LazyFunction(_a_month_from_now)

@@ -1,0 +1,163 @@
+"""What a user may do. The one place that knows the plans: views, services and templates ask here.
+
+Free: practice (and timed practice) up to FREE_DAILY_QUESTIONS new answers per local day,
+FREE_SIMULATIONS_PER_EXAM exam simulations per exam, no adaptive practice, no readiness estimate.
+Pro: everything, unlimited. Staff, moderators and admins count as Pro.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from billing.models import Subscription
+from study.models import SessionItem, StudySession
+
+FREE, PRO = "free", "pro"
+PLAN_NAMES = {FREE: "Free", PRO: "Pro"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    message: str = ""
+    feature: str = ""  # what would need Pro: "daily", "simulation", "adaptive"
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+@dataclass
+class Entitlements:
+    user: object
+    plan: str
+    source: str  # why this plan: staff, subscription, trial, grace, everyone, free, anonymous
+    now: datetime
+    subscription: Subscription | None = None  # the one giving Pro, else the user's latest
+    answered_today: int = 0
+    _simulations_used: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_pro(self) -> bool:
+        return self.plan == PRO
+
+    @property
+    def plan_name(self) -> str:
+        return PLAN_NAMES[self.plan]
+
+    @property
+    def daily_questions(self) -> int | None:
+        return None if self.is_pro else settings.FREE_DAILY_QUESTIONS
+
+    @property
+    def questions_left_today(self) -> int | None:
+        """New practice answers still allowed today; None means unlimited."""
+        if self.daily_questions is None:
+            return None
+        return max(self.daily_questions - self.answered_today, 0)
+
+    @property
+    def simulations_per_exam(self) -> int | None:
+        return None if self.is_pro else settings.FREE_SIMULATIONS_PER_EXAM
+
+    @property
+    def adaptive(self) -> bool:
+        return self.is_pro
+
+    @property
+    def can_see_readiness(self) -> bool:
+        return self.is_pro
+
+    @property
+    def grace_ends_at(self) -> datetime | None:
+        return self.subscription.grace_ends_at if self.source == "grace" else None
+
+    def simulations_used(self, exam) -> int:
+        if exam.pk not in self._simulations_used:
+            self._simulations_used[exam.pk] = StudySession.objects.filter(
+                user=self.user, exam=exam, mode=StudySession.Mode.EXAM
+            ).count()
+        return self._simulations_used[exam.pk]
+
+    def simulations_left(self, exam) -> int | None:
+        if self.simulations_per_exam is None:
+            return None
+        return max(self.simulations_per_exam - self.simulations_used(exam), 0)
+
+    def can_start(self, mode: str, exam) -> Decision:
+        if self.is_pro:
+            return ALLOWED
+        if mode == StudySession.Mode.ADAPTIVE:
+            return Decision(
+                False,
+                "Adaptive practice is part of Pro: it builds each session from your due reviews, your weakest "
+                "objectives and questions you have not seen.",
+                "adaptive",
+            )
+        if mode == StudySession.Mode.EXAM:
+            if self.simulations_left(exam) == 0:
+                n = self.simulations_per_exam
+                return Decision(
+                    False,
+                    f"The free plan includes {n} exam simulation{'s' if n != 1 else ''} per exam, and you have used "
+                    f"{'it' if n == 1 else 'them'} for {exam.code}. Pro includes unlimited simulations.",
+                    "simulation",
+                )
+            return ALLOWED
+        if self.questions_left_today == 0:
+            return Decision(False, self._daily_limit_message(), "daily")
+        return ALLOWED
+
+    def can_answer(self, item: SessionItem) -> Decision:
+        """Exam simulations always run to the end; revising a saved answer is never a new question."""
+        if self.is_pro or item.session.mode == StudySession.Mode.EXAM or item.response is not None:
+            return ALLOWED
+        if self.questions_left_today == 0:
+            return Decision(False, self._daily_limit_message(), "daily")
+        return ALLOWED
+
+    def _daily_limit_message(self) -> str:
+        return (
+            f"You have used today's {self.daily_questions} free practice questions. Answers saved so far are safe. "
+            "Upgrade to Pro for unlimited practice, or carry on tomorrow."
+        )
+
+
+def _answered_today(user, now: datetime) -> int:
+    """New answers outside exam simulations since the start of the learner's local day."""
+    zone = user.zone
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time.min, tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+    return (
+        SessionItem.objects.filter(session__user=user, answered_at__gte=start, answered_at__lt=end)
+        .exclude(session__mode=StudySession.Mode.EXAM)
+        .count()
+    )
+
+
+def entitlements_for(user, *, now: datetime | None = None) -> Entitlements:
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        return Entitlements(user=None, plan=FREE, source="anonymous", now=now)
+    if user.is_staff or user.is_superuser:
+        return Entitlements(user=user, plan=PRO, source="staff", now=now)
+    if settings.BILLING_DEFAULT_PLAN == PRO:
+        return Entitlements(user=user, plan=PRO, source="everyone", now=now)
+    subscriptions = list(Subscription.objects.filter(user=user))
+    for subscription in subscriptions:
+        if subscription.gives_pro(now):
+            source = {Subscription.Status.TRIALING: "trial", Subscription.Status.PAST_DUE: "grace"}.get(
+                subscription.status, "subscription"
+            )
+            return Entitlements(user=user, plan=PRO, source=source, now=now, subscription=subscription)
+    if user.is_moderator:
+        return Entitlements(user=user, plan=PRO, source="staff", now=now)
+    return Entitlements(
+        user=user, plan=FREE, source="free", now=now, subscription=subscriptions[0] if subscriptions else None,
+        answered_today=_answered_today(user, now),
+    )

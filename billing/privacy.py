@@ -1,0 +1,31 @@
+"""What billing contributes to a learner's data export and account deletion."""
+
+from djstripe.models import Invoice
+
+from billing.models import Subscription
+from billing.services import subscriptions_cancel_for_user
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export_billing_data(user) -> dict:
+    return {
+        "subscriptions": [
+            {"stripe_id": s.stripe_id, "status": s.status, "interval": s.interval, "created_at": _iso(s.created_at),
+             "current_period_end": _iso(s.current_period_end), "cancel_at_period_end": s.cancel_at_period_end,
+             "ended_at": _iso(s.ended_at)}
+            for s in Subscription.objects.filter(user=user)
+        ],
+        "invoices": [
+            {"number": i.number, "created": _iso(i.created), "total": i.total, "currency": i.currency, "status": i.status}
+            for i in Invoice.objects.filter(customer__subscriber=user).order_by("created")
+        ],
+    }
+
+
+def erase_billing_data(user) -> None:
+    """Someone who deletes their account is not charged again. Stripe keeps its customer and
+    invoices (bookkeeping needs them); our projection rows go with the user."""
+    subscriptions_cancel_for_user(user=user)

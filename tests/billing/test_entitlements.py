@@ -1,0 +1,82 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from billing.entitlements import entitlements_for
+from study.models import StudySession
+from tests.factories import SubscriptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_puts_a_new_learner_on_free(learner, settings):
+    settings.FREE_DAILY_QUESTIONS = 20
+    plan = entitlements_for(learner)
+    assert (plan.plan, plan.questions_left_today, plan.daily_questions) == ("free", 20, 20)
+    assert plan.simulations_per_exam == 1 and not plan.adaptive and not plan.can_see_readiness
+
+
+def test_it_counts_staff_moderators_and_admins_as_pro(moderator, admin_user):
+    grouped = UserFactory()  # a moderator by group membership alone, without the staff flag
+    grouped.groups.add(Group.objects.get_or_create(name="moderator")[0])
+    for user in (moderator, admin_user, UserFactory(is_staff=True), grouped):
+        plan = entitlements_for(user)
+        assert plan.is_pro and plan.source == "staff" and plan.questions_left_today is None
+
+
+def test_it_gives_everyone_pro_when_the_site_says_so(learner, settings):
+    settings.BILLING_DEFAULT_PLAN = "pro"
+    assert entitlements_for(learner).source == "everyone"
+
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("fields", "pro"), [
+    ({"status": "active"}, True),
+    ({"status": "trialing", "trial_end": NOW + timedelta(days=5)}, True),
+    ({"status": "active", "cancel_at_period_end": True, "current_period_end": NOW + timedelta(hours=1)}, True),
+    ({"status": "active", "cancel_at_period_end": True, "current_period_end": NOW - timedelta(hours=1)}, False),
+    ({"status": "active", "cancel_at": NOW - timedelta(minutes=1)}, False),
+    ({"status": "past_due", "past_due_since": NOW - timedelta(days=2, hours=23)}, True),
+    ({"status": "past_due", "past_due_since": NOW - timedelta(days=3, minutes=1)}, False),
+    ({"status": "unpaid"}, False),
+    ({"status": "incomplete"}, False),
+    ({"status": "canceled", "ended_at": NOW - timedelta(days=1)}, False),
+])
+def test_it_reads_the_plan_from_the_subscription(learner, settings, fields, pro):
+    settings.BILLING_GRACE_DAYS = 3
+    SubscriptionFactory(user=learner, **fields)
+    assert entitlements_for(learner, now=NOW).is_pro is pro
+
+
+def test_any_subscription_in_force_gives_pro(learner):
+    SubscriptionFactory(user=learner, status="canceled")
+    SubscriptionFactory(user=learner, status="active")
+    assert entitlements_for(learner).source == "subscription"
+
+
+def _answer(session, position: int, when: datetime):
+    session.items.filter(position=position).update(response=[1], is_correct=True, answered_at=when)
+
+
+def test_it_counts_new_answers_per_local_day_of_the_learner(learner, start, settings):
+    settings.FREE_DAILY_QUESTIONS = 20
+    learner.timezone = "America/New_York"  # UTC-5 in November
+    learner.save()
+    session = start(learner)
+    _answer(session, 1, datetime(2026, 11, 23, 4, 30, tzinfo=UTC))  # 23:30 on the 22nd in New York
+    _answer(session, 2, datetime(2026, 11, 23, 5, 30, tzinfo=UTC))  # 00:30 on the 23rd
+    _answer(session, 3, datetime(2026, 11, 24, 4, 59, tzinfo=UTC))  # 23:59 on the 23rd
+
+    assert entitlements_for(learner, now=datetime(2026, 11, 23, 18, 0, tzinfo=UTC)).answered_today == 2
+    assert entitlements_for(learner, now=datetime(2026, 11, 24, 6, 0, tzinfo=UTC)).questions_left_today == 20
+
+
+def test_exam_simulation_answers_do_not_use_the_allowance(learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    for position in (1, 2, 3):
+        _answer(session, position, timezone.now())
+    assert entitlements_for(learner).answered_today == 0
