@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from exams.models import Exam, Objective, Question
+
+TYPE_MIX_DEFAULT = {"single": 60, "multiple": 20, "truefalse": 10, "ordering": 5, "matching": 5}
+DIFFICULTY_MIX_DEFAULT = {"1": 10, "2": 25, "3": 35, "4": 20, "5": 10}
+
+
+class GenerationJobQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=GenerationJob.ACTIVE)
+
+
+class GenerationJob(models.Model):
+    """A request to write `requested_count` questions for some objectives of one exam."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTLY_SUCCEEDED = "partial", "Partly succeeded"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="generation_jobs")
+    objectives = models.ManyToManyField(Objective, related_name="generation_jobs")
+    requested_count = models.PositiveIntegerField("questions requested")
+    type_mix = models.JSONField(default=dict, help_text='Relative weights per question type, e.g. {"single": 60}.')
+    difficulty_mix = models.JSONField(default=dict, help_text='Relative weights per difficulty, e.g. {"3": 35}.')
+    model = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_count = models.PositiveIntegerField("questions created", default=0)
+    rejected_count = models.PositiveIntegerField("items rejected", default=0)
+    failed_calls = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=6, default=Decimal("0"))
+    estimated_cost_usd = models.DecimalField("estimated cost (USD)", max_digits=12, decimal_places=6, default=Decimal("0"))
+    error = models.TextField(blank=True, help_text="Why the job stopped early, if it did.")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="generation_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GenerationJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_count__gt=0), name="generationjob_requests_questions"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="generationjob_status_idx")]
+
+    def __str__(self):
+        return f"Job #{self.pk}: {self.requested_count} questions for {self.exam.code}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.created_count / self.requested_count)) if self.requested_count else 0
+
+    @property
+    def remaining_count(self) -> int:
+        return max(0, self.requested_count - self.created_count)
+
+
+class LLMCall(models.Model):
+    """One HTTP request to the model, kept for audit and cost accounting."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "OK"
+        INVALID = "invalid", "Unreadable answer"
+        RATE_LIMITED = "rate_limited", "Rate limited (429)"
+        SERVER_ERROR = "server_error", "Server error (5xx)"
+        TIMEOUT = "timeout", "Timed out"
+        CONNECTION_ERROR = "connection", "Connection failed"
+        CLIENT_ERROR = "client_error", "Refused (4xx)"
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="calls")
+    objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    model = models.CharField(max_length=200)
+    attempt = models.PositiveSmallIntegerField(default=1, help_text="1 for the first try, 2 for the first retry ...")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=6, default=Decimal("0"))
+    latency_ms = models.PositiveIntegerField(default=0)
+    items_received = models.PositiveSmallIntegerField(default=0)
+    items_created = models.PositiveSmallIntegerField(default=0)
+    rejections = models.JSONField(default=list, blank=True, help_text="Items the quality gate refused, with reasons.")
+    raw_response = models.TextField(blank=True, help_text="The response body as received.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "LLM call"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Call #{self.pk} ({self.model}, {self.get_outcome_display()})"
+
+    @property
+    def items_rejected(self) -> int:
+        return len(self.rejections)
+
+
+class JobQuestion(models.Model):
+    """A question a job saved, keyed by its normalised stem: a task that runs again after a
+    partial batch finds the key taken and never saves the same item twice."""
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="items")
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="+")
+    stem_key = models.CharField(max_length=64, help_text="SHA-256 of the normalised stem.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "stem_key"], name="jobquestion_stem_once_per_job")]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.stem_key[:12]}"
+
+
+class AIQuestion(Question):
+    """AI-written questions, for the review queue in admin (same table as exams.Question)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "AI question to review"
+        verbose_name_plural = "AI questions to review"

@@ -132,6 +132,10 @@ class QuestionAdminForm(forms.ModelForm):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ["id", "short_stem", "exam", "objective_number", "type", "difficulty", "review_badge", "source", "is_active", "preview_link"]
     list_filter = ["review_status", "exam", "objective__domain", "objective", "type", "difficulty", "source", "is_active"]
     search_fields = ["stem", "tags", "explanation", "=id"]

@@ -1,0 +1,108 @@
+"""A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions API, scripted per test.
+
+Each request takes the next scripted Reply (then the `otherwise` reply, if set); every request is
+recorded with its headers and JSON body so tests can check what was sent."""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    content: object = None  # the assistant message: str as is, anything else JSON-encoded
+    status: int = 200
+    delay: float = 0.0  # seconds before answering (longer than the client's timeout: a timeout)
+    body: str | None = None  # a raw body instead of a chat completion
+    usage: tuple[int, int] = (1500, 3000)  # prompt and completion tokens
+    headers: dict = field(default_factory=dict)
+
+
+def error(status: int, message: str, **kwargs) -> Reply:
+    return Reply(status=status, body=json.dumps({"error": {"message": message, "code": status}}), **kwargs)
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict  # lowercased names
+    body: dict
+
+    @property
+    def prompt(self) -> str:
+        return "\n".join(message["content"] for message in self.body["messages"])
+
+
+class FakeLLM:
+    def __init__(self):
+        self.replies: list[Reply] = []
+        self.otherwise: Reply | None = None
+        self.requests: list[Recorded] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                reply = fake._next(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.body is not None:
+                    payload = reply.body
+                else:
+                    payload = json.dumps(_completion(body.get("model", ""), reply))
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload.encode())))
+                    self.end_headers()
+                    self.wfile.write(payload.encode())
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (the timeout scenario)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def script(self, *replies: Reply) -> "FakeLLM":
+        self.replies.extend(replies)
+        return self
+
+    def _next(self, recorded: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(recorded)
+            if self.replies:
+                return self.replies.pop(0)
+        return self.otherwise or error(500, "Nothing scripted for this request.")
+
+    def start(self) -> "FakeLLM":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _completion(model: str, reply: Reply) -> dict:
+    content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
+    prompt_tokens, completion_tokens = reply.usage
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }

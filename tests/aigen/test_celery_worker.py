@@ -1,0 +1,135 @@
+"""One job end to end through a real Celery worker (a subprocess) with Redis as the broker.
+
+The worker must read and write the same database as the test: the test runs outside a
+transaction and hands the worker a DATABASE_URL for its test database (PostgreSQL or a SQLite
+file). pytest's usual SQLite test database lives in memory, which another process cannot open, so
+for the length of this test it is copied to a file that both processes use."""
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import closing
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.db import connection
+from django.test import override_settings
+
+from aigen.models import GenerationJob
+from aigen.services import generation_job_start
+from exams.models import Question
+from pingtopass.celery import app as celery_app
+from tests.aigen.fake_llm import Reply
+from tests.aigen.samples import batch, good
+from tests.factories import ObjectiveFactory
+
+pytestmark = pytest.mark.redis
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shared_database_url(transactional_db, tmp_path):
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(settings_dict["USER"] or "", safe="")
+        if settings_dict["PASSWORD"]:
+            credentials += ":" + quote(settings_dict["PASSWORD"], safe="")
+        host = f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+        yield f"postgres://{credentials}@{host}/{settings_dict['NAME']}"
+        return
+    if connection.vendor != "sqlite":
+        pytest.skip(f"no way to share a {connection.vendor} test database with the worker")
+    if not connection.is_in_memory_db():
+        yield f"sqlite:///{settings_dict['NAME']}"
+        return
+    connection.ensure_connection()
+    memory, name = connection.connection, settings_dict["NAME"]
+    path = tmp_path / "shared.sqlite3"
+    with closing(sqlite3.connect(path)) as copy:
+        memory.backup(copy)
+    # Django never closes an in-memory database (closing would destroy it); keep it aside and
+    # let the connection open the file instead, then put everything back.
+    connection.connection, settings_dict["NAME"] = None, str(path)
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connection.close()
+        connection.connection, settings_dict["NAME"] = memory, name
+
+
+@pytest.fixture
+def worker(redis_url, fake_llm, shared_database_url, tmp_path):
+    """`celery -A pingtopass worker --pool=solo` on a queue of its own, pointed at the fake model."""
+    queue = f"aigen-test-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ, "DATABASE_URL": shared_database_url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
+        "CACHE_KEY_PREFIX": queue, "AI_BASE_URL": fake_llm.base_url, "AI_API_KEY": "test-key",
+        "AI_MODEL": "test/model", "AI_PRICES": '{"test/model": {"prompt": 1.0, "completion": 2.0}, '
+        '"default": {"prompt": 5.0, "completion": 5.0}}', "AI_RETRY_BASE_SECONDS": "0.01",
+        "AI_REQUESTS_PER_MINUTE": "1000", "AI_TIMEOUT_SECONDS": "5", "DJANGO_SETTINGS_MODULE": "pingtopass.settings",
+    }
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "pingtopass", "worker", "--pool=solo", "-Q", queue,
+             "-n", f"{queue}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    process.queue, process.log_path = queue, log_path
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        redis.Redis.from_url(redis_url).delete(queue)
+
+
+@pytest.fixture
+def send_through_redis(redis_url, worker, monkeypatch):
+    """Make `.delay()` in this process publish to Redis, on the worker's queue, instead of running eagerly."""
+    for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
+        monkeypatch.setattr(owner, attribute, None)  # producers are cached per broker; start fresh
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=redis_url,
+                           CELERY_TASK_DEFAULT_QUEUE=worker.queue):
+        yield
+        for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
+            pool = getattr(owner, attribute)
+            if pool is not None:
+                pool.force_close_all()
+
+
+def wait_for_final_status(job, worker, seconds=60) -> GenerationJob:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if not job.is_active:
+            return job
+        if worker.poll() is not None:
+            break
+        time.sleep(0.2)
+    pytest.fail(f"job still {job.status}; worker log:\n{worker.log_path.read_text()[-4000:]}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_end_to_end_through_a_real_worker(fake_llm, worker, send_through_redis):
+    objective = ObjectiveFactory()
+    fake_llm.script(Reply(batch(*good(3))))
+
+    job = generation_job_start(exam=objective.domain.exam, count=3, objectives=[objective])
+    job = wait_for_final_status(job, worker)
+
+    assert (job.status, job.created_count) == ("succeeded", 3), worker.log_path.read_text()[-4000:]
+    assert Question.objects.filter(ai_job_id=job.pk, review_status="pending", source="ai").count() == 3
+    assert job.calls.get().outcome == "ok"
+    assert len(fake_llm.requests) == 1
+    assert re.search(r"Task aigen\.generation_job_run\[[\w-]+\] succeeded", worker.log_path.read_text())
