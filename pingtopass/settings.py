@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "exams",
     "study",
+    "djstripe",
     "billing",
     "aigen",
 ]
@@ -86,11 +87,36 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
     "PRAGMA foreign_keys=ON;"
 )
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Lower case: not a setting, so a token in the URL never shows on a debug page.
+database_url = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+if database_url.startswith("libsql:"):
+    # libSQL (pingtopass/db/libsql): a local file, or an embedded replica of a Turso database.
+    from pingtopass.db.libsql.config import database_from_url
+
+    DATABASES = {
+        "default": database_from_url(
+            database_url,
+            replica_path=env.str("LIBSQL_REPLICA_PATH", default=str(BASE_DIR / "libsql-replica.db")),
+            sync_interval=env.str("LIBSQL_SYNC_INTERVAL", default="60"),
+        )
+    }
+else:
+    DATABASES = {"default": env.db_url_config(database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": SQLITE_PRAGMAS, "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "pingtopass.db.libsql":
+    # The same, except that "timeout" does the waiting: libSQL holds the GIL in its busy handler,
+    # so the backend waits in Python. An embedded replica takes no PRAGMAs (libSQL forwards them
+    # to the primary): its journal belongs to libSQL's sync.
+    DATABASES["default"]["OPTIONS"].update({
+        "init_command": ""
+        if "sync_url" in DATABASES["default"]["OPTIONS"]
+        else "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    })
 DATABASES["default"].setdefault("TEST", {})
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env("TEST_DATABASE_NAME")
@@ -108,6 +134,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read on every request: keep them in the cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -176,7 +205,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -243,6 +272,27 @@ AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=3)
 AI_REQUESTS_PER_MINUTE = env.int("AI_REQUESTS_PER_MINUTE", default=20)
 AI_MONTHLY_BUDGET_USD = env.float("AI_MONTHLY_BUDGET_USD", default=50.0)
 AI_SITE_URL = env("AI_SITE_URL", default="https://pingtopass.com")
+# Backoff before retry n (1, 2, ...) on 429/5xx/timeouts: AI_RETRY_BASE_SECONDS * 2**(n-1), capped.
+AI_RETRY_BASE_SECONDS = env.float("AI_RETRY_BASE_SECONDS", default=1.0)
+AI_RETRY_MAX_SECONDS = env.float("AI_RETRY_MAX_SECONDS", default=30.0)
+AI_MAX_TOKENS = env.int("AI_MAX_TOKENS", default=8000)  # completion tokens per call
+AI_BATCH_SIZE = min(env.int("AI_BATCH_SIZE", default=10), 10)  # questions asked for per call, at most 10
+AI_FAILURE_BUDGET = env.int("AI_FAILURE_BUDGET", default=3)  # failed calls after which a job stops
+AI_MAX_JOB_QUESTIONS = env.int("AI_MAX_JOB_QUESTIONS", default=200)
+AI_PREGENERATE_PER_OBJECTIVE = env.int("AI_PREGENERATE_PER_OBJECTIVE", default=50)
+# A generated stem whose normalised words (lowercase, no punctuation) match an existing question
+# of the exam with a difflib ratio at or above this is a near-duplicate and is rejected.
+AI_DUPLICATE_THRESHOLD = env.float("AI_DUPLICATE_THRESHOLD", default=0.85)
+# USD per 1M tokens; "default" prices any model not listed. Override with AI_PRICES='{...}' (JSON).
+AI_PRICES = env.json(
+    "AI_PRICES",
+    default={
+        "qwen/qwen-2.5-72b-instruct": {"prompt": 0.12, "completion": 0.39},
+        "default": {"prompt": 1.00, "completion": 3.00},
+    },
+)
+# Tokens one generated question costs, for the budget estimate made before a job starts.
+AI_ESTIMATED_TOKENS_PER_QUESTION = {"prompt": 400, "completion": 700}
 
 # --- Stripe (billing) ----------------------------------------------------------------------
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
@@ -251,6 +301,28 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_PRICE_PRO_MONTHLY = env("STRIPE_PRICE_PRO_MONTHLY", default="")
 STRIPE_PRICE_PRO_YEARLY = env("STRIPE_PRICE_PRO_YEARLY", default="")
+STRIPE_TRIAL_DAYS = env.int("STRIPE_TRIAL_DAYS", default=7)  # first subscription only; 0 turns trials off
+# dj-stripe: webhooks arrive at /stripe/webhook/<uuid>/ of a WebhookEndpoint row holding the
+# signing secret (`manage.py billing_webhook_endpoint` creates it from STRIPE_WEBHOOK_SECRET).
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# dj-stripe's migrations take over a minute on a fresh database. The test suite swaps them for one
+# that creates its tables from its models (our own apps' migrations, with their triggers, still
+# run); tests/billing/test_djstripe_migrations.py checks the real ones against the models.
+if env.bool("DJSTRIPE_SKIP_MIGRATIONS", default=False):
+    MIGRATION_MODULES = {"djstripe": "tests.djstripe_tables"}
+
+# --- Billing: plans and entitlements (billing/entitlements.py decides) ----------------------
+FREE_DAILY_QUESTIONS = env.int("FREE_DAILY_QUESTIONS", default=20)  # practice answers per local day
+FREE_SIMULATIONS_PER_EXAM = env.int("FREE_SIMULATIONS_PER_EXAM", default=1)
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=3)  # past_due keeps Pro this long
+# The plan of anyone without a subscription: "free", or "pro" to unlock everything for everyone
+# (a self-hosted team site; the test suite, where billing is not what a test is about).
+BILLING_DEFAULT_PLAN = env("BILLING_DEFAULT_PLAN", default="free")
+# Amounts (in cents) the pricing page shows until dj-stripe has synced the Prices from Stripe.
+BILLING_PRO_MONTHLY_CENTS = env.int("BILLING_PRO_MONTHLY_CENTS", default=1200)
+BILLING_PRO_YEARLY_CENTS = env.int("BILLING_PRO_YEARLY_CENTS", default=9900)
+BILLING_CURRENCY = env("BILLING_CURRENCY", default="usd")
 
 # --- Seed ------------------------------------------------------------------------------------
 SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
