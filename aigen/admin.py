@@ -37,6 +37,11 @@ from exams.services import question_review
 from pingtopass.ratelimit import rate_limited
 
 
+def _id_or_none(value: str | None) -> int | None:
+    """A primary key from a query string, or None for anything that is not one (never a 500)."""
+    return int(value) if value and value.isdigit() else None
+
+
 def _ai_context() -> dict:
     return {"ai_configured": ai_configured(), "not_configured": NOT_CONFIGURED, "budget": budget_status()}
 
@@ -164,10 +169,10 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
     def _exam_from(self, request) -> tuple[Exam | None, Objective | None]:
         data = request.POST if request.method == "POST" else request.GET
-        objective = Objective.objects.select_related("domain__exam").filter(pk=data.get("objective") or None).first()
+        objective = Objective.objects.select_related("domain__exam").filter(pk=_id_or_none(data.get("objective"))).first()
         if objective:
             return objective.domain.exam, objective
-        return Exam.objects.filter(pk=data.get("exam") or None).first(), None
+        return Exam.objects.filter(pk=_id_or_none(data.get("exam"))).first(), None
 
     def _context(self, request, **extra) -> dict:
         return {
@@ -209,7 +214,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
     def pregenerate_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        exam = get_object_or_404(Exam, pk=request.POST.get("exam") or None)
+        exam = get_object_or_404(Exam, pk=_id_or_none(request.POST.get("exam")))
         form = PregenerateForm(request.POST)
         if not form.is_valid():
             self.message_user(request, "Questions per objective must be a number from 1 to 500.", messages.ERROR)

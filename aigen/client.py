@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletion
 
 from aigen.models import LLMCall
 from aigen.schema import response_format
@@ -131,10 +132,18 @@ class LLMClient:
             ), ""
         except openai.APIError as exc:  # a 200 whose body is not a chat completion
             return Attempt(Outcome.INVALID, elapsed(), status_code=200, error=f"Unreadable response: {exc}"), ""
+        if not isinstance(completion, ChatCompletion):
+            # A proxy's HTML error page or a wrong AI_BASE_URL answers 200 with something else;
+            # the openai client hands that back as a plain string.
+            return Attempt(
+                Outcome.INVALID, elapsed(), status_code=raw.http_response.status_code, raw=body,
+                error=f"The answer was not a chat completion ({raw.http_response.headers.get('content-type', 'no content type')}).",
+            ), ""
 
-        usage = completion.usage
-        choice = completion.choices[0] if completion.choices else None
-        text = (choice.message.content or "") if choice else ""
+        usage = getattr(completion, "usage", None)
+        choices = getattr(completion, "choices", None) or []
+        message = getattr(choices[0], "message", None) if choices else None
+        text = (getattr(message, "content", None) or "") if message else ""
         attempt = Attempt(
             Outcome.OK, elapsed(), status_code=raw.http_response.status_code, raw=body,
             prompt_tokens=usage.prompt_tokens if usage else sum(len(m["content"]) for m in messages) // 4,

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,14 @@ DIFFICULTY_MIX_DEFAULT = {"1": 10, "2": 25, "3": 35, "4": 20, "5": 10}
 class GenerationJobQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=GenerationJob.ACTIVE)
+
+    def claimable(self, *, now):
+        """Queued, or running without a sign of life from its worker for a lease."""
+        lost = now - timedelta(seconds=settings.AI_JOB_LEASE_SECONDS)
+        return self.filter(
+            Q(status=GenerationJob.Status.QUEUED)
+            | Q(status=GenerationJob.Status.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lost))
+        )
 
 
 class GenerationJob(models.Model):
@@ -46,6 +55,9 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker before every batch: a running job whose heartbeat is older than
+    # settings.AI_JOB_LEASE_SECONDS has lost its worker and may be claimed again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = GenerationJobQuerySet.as_manager()
 

@@ -115,9 +115,8 @@ def exam_pregenerate(*, exam: Exam, per_objective: int | None = None, started_by
         .values_list("objective_id", flat=True)
     )
     for job in GenerationJob.objects.active().filter(exam=exam).prefetch_related("objectives"):
-        job_objectives = list(job.objectives.all())
-        if len(job_objectives) == 1:
-            have[job_objectives[0].pk] += job.remaining_count
+        for objective_id, coming in job_questions_to_come(job).items():
+            have[objective_id] += coming
     for objective in Objective.objects.filter(domain__exam=exam).select_related("domain"):
         missing = per_objective - have[objective.pk]
         if missing <= 0:
@@ -154,7 +153,10 @@ def generation_job_run(*, job_id: int) -> GenerationJob:
 
     Safe to retry and to run twice: it resumes from what is saved, and an item saved before is
     recognised by its stem key and never saved again."""
-    claimed = GenerationJob.objects.filter(pk=job_id, status__in=GenerationJob.ACTIVE).update(status=Status.RUNNING)
+    now = timezone.now()
+    # A job another worker is still running (its heartbeat is fresh) is left alone, so a message
+    # redelivered by the broker never runs a job twice at once.
+    claimed = GenerationJob.objects.claimable(now=now).filter(pk=job_id).update(status=Status.RUNNING, heartbeat_at=now)
     GenerationJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=timezone.now())
     job = GenerationJob.objects.select_related("exam").get(pk=job_id)
     if not claimed:
@@ -175,15 +177,34 @@ def _job_finish(job: GenerationJob, *, error: str) -> GenerationJob:
         status, error = Status.SUCCEEDED, ""
     else:
         status = Status.PARTLY_SUCCEEDED if job.created_count else Status.FAILED
-    GenerationJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+    finished = GenerationJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
         status=status, error=error, finished_at=timezone.now()
     )
+    if not finished and job.created_count:
+        # Stopped by a moderator while a batch was in flight: keep the stop message, but the
+        # status counts what that batch saved.
+        GenerationJob.objects.filter(pk=job.pk, status__in=[Status.FAILED, Status.PARTLY_SUCCEEDED]).update(status=status)
     job.refresh_from_db()
     return job
 
 
+def generation_jobs_resume() -> list[int]:
+    """Queue again the running jobs whose worker was lost (killed, restarted) so they finish."""
+    lost = list(
+        GenerationJob.objects.claimable(now=timezone.now()).filter(status=Status.RUNNING).values_list("pk", flat=True)
+    )
+    from aigen.tasks import generation_job_run_task
+
+    for job_id in lost:
+        generation_job_run_task.delay(job_id)
+    return lost
+
+
 def _throttle() -> None:
-    """Wait for a slot under settings.AI_REQUESTS_PER_MINUTE, counted in the cache so every worker shares it."""
+    """Wait for a slot under settings.AI_REQUESTS_PER_MINUTE (0: no limit), counted in the cache so
+    every worker shares it."""
+    if settings.AI_REQUESTS_PER_MINUTE <= 0:
+        return
     while True:
         allowed, retry_after = rate_limit_hit("aigen-llm", "all", f"{settings.AI_REQUESTS_PER_MINUTE}/60")
         if allowed:
@@ -198,6 +219,7 @@ def _job_generate(job: GenerationJob) -> str:
     duplicates = DuplicateFinder.for_exam(job.exam_id)
     asked = Counter()
     while True:
+        GenerationJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(heartbeat_at=timezone.now())
         job.refresh_from_db()
         if job.status != Status.RUNNING or not job.remaining_count:
             return ""
@@ -209,6 +231,14 @@ def _job_generate(job: GenerationJob) -> str:
         objective, size = _next_batch(job, objectives, asked)
         asked[objective.pk] += 1
         _batch_run(job, objective=objective, size=size, client=client, duplicates=duplicates)
+
+
+def job_questions_to_come(job: GenerationJob) -> dict[int, int]:
+    """Per objective, how many questions the job has still to write (it shares its count equally)."""
+    objective_ids = [objective.pk for objective in job.objectives.all()]
+    created = Counter(Question.objects.filter(ai_job_id=job.pk).values_list("objective_id", flat=True))
+    share = blueprint_quota({pk: 1 for pk in objective_ids}, job.requested_count)
+    return {pk: max(0, share[pk] - created[pk]) for pk in objective_ids}
 
 
 def _next_batch(job: GenerationJob, objectives: list[Objective], asked: Counter) -> tuple[Objective, int]:

@@ -267,7 +267,8 @@ LOGGING = {
 AI_BASE_URL = env("AI_BASE_URL", default="https://openrouter.ai/api/v1")
 AI_API_KEY = env("AI_API_KEY", default="")
 AI_MODEL = env("AI_MODEL", default="qwen/qwen-2.5-72b-instruct")
-AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=60)
+# A batch of 10 questions is ~7,000 completion tokens: a large model needs minutes, not seconds.
+AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=180)
 AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=3)
 AI_REQUESTS_PER_MINUTE = env.int("AI_REQUESTS_PER_MINUTE", default=20)
 AI_MONTHLY_BUDGET_USD = env.float("AI_MONTHLY_BUDGET_USD", default=50.0)
@@ -278,6 +279,8 @@ AI_RETRY_MAX_SECONDS = env.float("AI_RETRY_MAX_SECONDS", default=30.0)
 AI_MAX_TOKENS = env.int("AI_MAX_TOKENS", default=8000)  # completion tokens per call
 AI_BATCH_SIZE = min(env.int("AI_BATCH_SIZE", default=10), 10)  # questions asked for per call, at most 10
 AI_FAILURE_BUDGET = env.int("AI_FAILURE_BUDGET", default=3)  # failed calls after which a job stops
+# A running job whose worker has not touched it for this long is taken as lost and queued again.
+AI_JOB_LEASE_SECONDS = env.int("AI_JOB_LEASE_SECONDS", default=30 * 60)
 AI_MAX_JOB_QUESTIONS = env.int("AI_MAX_JOB_QUESTIONS", default=200)
 AI_PREGENERATE_PER_OBJECTIVE = env.int("AI_PREGENERATE_PER_OBJECTIVE", default=50)
 # A generated stem whose normalised words (lowercase, no punctuation) match an existing question
@@ -329,6 +332,7 @@ SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
 
 CELERY_BEAT_SCHEDULE = {
     "expire-due-sessions": {"task": "study.sessions_expire_due", "schedule": 60.0},
+    "resume-lost-generation-jobs": {"task": "aigen.generation_jobs_resume", "schedule": 300.0},
 }
 
 # --- Rate limits (count/seconds), per signed-in user or per IP -------------------------------

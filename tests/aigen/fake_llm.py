@@ -18,6 +18,7 @@ class Reply:
     body: str | None = None  # a raw body instead of a chat completion
     usage: tuple[int, int] = (1500, 3000)  # prompt and completion tokens
     headers: dict = field(default_factory=dict)
+    content_type: str = "application/json"
 
 
 def error(status: int, message: str, **kwargs) -> Reply:
@@ -56,7 +57,7 @@ class FakeLLM:
                     payload = json.dumps(_completion(body.get("model", ""), reply))
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", reply.content_type)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload.encode())))

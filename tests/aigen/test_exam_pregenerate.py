@@ -60,3 +60,13 @@ def test_it_reports_objectives_the_budget_cannot_cover(fake_llm, objectives, set
     result = exam_pregenerate(exam=objectives[0].domain.exam, per_objective=5)
     assert len(result.jobs) == 2
     assert len(result.refused) == 1 and result.refused[0].startswith("1.3: Not started: 5 questions would cost")
+
+
+def test_a_running_job_over_several_objectives_counts_its_share_for_each(fake_llm, objectives):
+    first, second, third = objectives
+    job = GenerationJobFactory(exam=first.domain.exam, objectives=[first, second], requested_count=10, status="running")
+    QuestionFactory.create_batch(5, objective=first, review_status="pending", source="ai", ai_model="m", ai_job_id=job.pk)
+    result = exam_pregenerate(exam=first.domain.exam, per_objective=5)
+    # first: 5 written; second: 5 still to come from the job; third: nothing yet
+    assert [job.objectives.get() for job in result.jobs] == [third]
+    assert result.jobs[0].requested_count == 5

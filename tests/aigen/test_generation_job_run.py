@@ -1,12 +1,14 @@
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from aigen.models import GenerationJob, LLMCall
 from aigen.schema import item_parse
 from aigen.services import generated_question_save, generation_job_stop
-from aigen.tasks import generation_job_run_task
+from aigen.tasks import generation_job_run_task, generation_jobs_resume_task
 from exams.models import Question
 from tests.aigen.fake_llm import Reply, error
 from tests.aigen.samples import GOOD, batch, good, with_changes
@@ -107,6 +109,17 @@ def test_it_fails_the_job_when_every_answer_is_malformed(fake_llm, objective, se
     assert (job.status, job.created_count, job.failed_calls) == ("failed", 0, 3)
     assert "Stopped after 3 failed calls" in job.error
     assert len(fake_llm.requests) == settings.AI_FAILURE_BUDGET
+
+
+def test_a_200_that_is_not_a_chat_completion_is_a_logged_failed_call(fake_llm, objective):
+    proxy_page = "<html><body>Bad gateway, try again later</body></html>"
+    fake_llm.script(Reply(body=proxy_page, content_type="text/html"), Reply(batch(*good(2))))
+    job = run(job_for(objective, 2))
+
+    assert (job.status, job.created_count, job.failed_calls) == ("succeeded", 2, 1)
+    assert outcomes(job) == ["invalid", "ok"]
+    bad = job.calls.order_by("pk").first()
+    assert "not a chat completion" in bad.error and "Bad gateway" in bad.raw_response
 
 
 def test_it_reads_json_from_a_fenced_answer(fake_llm, objective):
@@ -272,3 +285,35 @@ def test_a_stopped_job_is_not_run(fake_llm, objective, moderator):
     assert (job.status, job.error) == ("failed", "Stopped by moderator@example.com.")
     assert fake_llm.requests == []
     assert LLMCall.objects.count() == 0
+
+
+def test_a_batch_in_flight_when_the_job_is_stopped_still_counts(fake_llm, objective, moderator, monkeypatch):
+    job = job_for(objective, 5)
+    # the moderator presses stop while the request for the first batch is on its way
+    monkeypatch.setattr("aigen.services._throttle", lambda: generation_job_stop(job=job, stopped_by=moderator))
+    fake_llm.script(Reply(batch(*good(3))))
+    job = run(job)
+    assert (job.status, job.created_count) == ("partial", 3)
+    assert job.error == "Stopped by moderator@example.com."
+    assert len(fake_llm.requests) == 1
+
+
+def test_a_job_another_worker_is_running_is_left_alone(fake_llm, objective):
+    job = job_for(objective, 5)
+    GenerationJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
+    job = run(job)  # the broker redelivered the message while the first worker is still busy
+    assert job.status == "running" and fake_llm.requests == []
+
+
+def test_a_job_whose_worker_was_lost_is_queued_again_and_finishes(fake_llm, objective, settings):
+    job = job_for(objective, 3)
+    lost = timezone.now() - timedelta(seconds=settings.AI_JOB_LEASE_SECONDS + 1)
+    GenerationJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=lost)
+    busy = job_for(ObjectiveFactory(domain=objective.domain), 3)
+    GenerationJob.objects.filter(pk=busy.pk).update(status="running", heartbeat_at=timezone.now())
+    fake_llm.script(Reply(batch(*good(3))))
+
+    assert generation_jobs_resume_task.delay().get() == [job.pk]
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("succeeded", 3)
+    assert GenerationJob.objects.get(pk=busy.pk).status == "running"

@@ -127,3 +127,24 @@ def test_learners_never_start_jobs(client, learner, exam_objectives, fake_llm):
                      client.post("/admin/aigen/generationjob/pregenerate/", {"exam": exam.pk, "per_objective": 2})):
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not GenerationJob.objects.exists()
+
+
+@pytest.mark.parametrize("query", [{"exam": "abc"}, {"objective": "1; drop"}, {"exam": "-1"}, {"objective": ""}])
+def test_a_mangled_link_shows_the_exam_picker_not_an_error(client, moderator, exam_objectives, query):
+    client.force_login(moderator)
+    response = client.get(URL, query)
+    assert response.status_code == 200 and "Which exam?" in response.content.decode()
+
+
+def test_pregenerate_with_a_mangled_exam_is_a_404(client, moderator, exam_objectives, fake_llm):
+    client.force_login(moderator)
+    assert client.post("/admin/aigen/generationjob/pregenerate/", {"exam": "abc", "per_objective": 5}).status_code == 404
+    assert not GenerationJob.objects.exists()
+
+
+def test_admins_start_a_job_from_the_exam_and_objective_pages(admin_client, exam_objectives):
+    exam, (first, _) = exam_objectives
+    page = admin_client.get(f"/admin/exams/exam/{exam.pk}/change/").content.decode()
+    assert f'href="{URL}?exam={exam.pk}"' in page
+    page = admin_client.get(f"/admin/exams/objective/{first.pk}/change/").content.decode()
+    assert f'href="{URL}?objective={first.pk}"' in page
