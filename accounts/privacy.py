@@ -18,6 +18,11 @@ _exporters: dict[str, Callable[[User], object]] = {}
 _erasers: list[Callable[[User], None]] = []
 
 
+class DeletionRefused(Exception):
+    """An eraser could not do its part (a payment provider down, say): nothing is deleted and the
+    learner is told why, so they can try again."""
+
+
 def register_exporter(name: str, exporter: Callable[[User], object]) -> None:
     _exporters[name] = exporter
 
@@ -55,12 +60,13 @@ def user_data_export(*, user: User, request=None) -> dict:
 
 @transaction.atomic
 def user_delete(*, user: User, request=None) -> None:
-    """Remove the learner's personal data and the account; answers stay as anonymous statistics."""
+    """Remove the learner's personal data and the account; answers stay as anonymous statistics.
+    Raises DeletionRefused, having changed nothing, when an eraser cannot do its part."""
     audit_log("account_deleted", request=request, actor=user, target=user)
-    if request is not None:
-        logout(request)
     for eraser in _erasers:
         eraser(user)
+    if request is not None:
+        logout(request)
     # The security trail keeps what happened, not who it was or where from.
     AuditEvent.objects.filter(actor=user).update(actor_email="", ip_address=None, user_agent="")
     AuditEvent.objects.filter(target_type=User._meta.label, target_id=str(user.pk)).update(target_repr=f"deleted user #{user.pk}")

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
-from accounts.privacy import user_data_export, user_delete
+from accounts.privacy import DeletionRefused, user_data_export, user_delete
 
 
 @login_required
@@ -53,7 +53,11 @@ def export_view(request):
 def delete_view(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        user_delete(user=request.user, request=request)
+        try:
+            user_delete(user=request.user, request=request)
+        except DeletionRefused as exc:
+            messages.error(request, str(exc))
+            return render(request, "accounts/delete.html", {"form": form}, status=503)
         messages.success(request, "Your account and personal data have been deleted. Thank you for studying with us.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -48,10 +48,10 @@ def price_options() -> list[PriceOption]:
     synced = {p.id: p.stripe_data for p in Price.objects.filter(id__in=[pid for _, pid, _, _ in configured if pid])}
     options = []
     for key, price_id, interval, cents in configured:
-        data = synced.get(price_id, {})
+        data = synced.get(price_id, {})  # a tiered Price has no unit amount: the configured one stands
         options.append(PriceOption(
             key=key, price_id=price_id, interval=(data.get("recurring") or {}).get("interval", interval),
-            amount_cents=data.get("unit_amount", cents), currency=data.get("currency", settings.BILLING_CURRENCY),
+            amount_cents=data.get("unit_amount") or cents, currency=data.get("currency", settings.BILLING_CURRENCY),
         ))
     return options
 

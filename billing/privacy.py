@@ -1,7 +1,9 @@
 """What billing contributes to a learner's data export and account deletion."""
 
+from django.conf import settings
 from djstripe.models import Invoice
 
+from accounts.privacy import DeletionRefused
 from billing.models import Subscription
 from billing.services import subscriptions_cancel_for_user
 
@@ -26,6 +28,11 @@ def export_billing_data(user) -> dict:
 
 
 def erase_billing_data(user) -> None:
-    """Someone who deletes their account is not charged again. Stripe keeps its customer and
-    invoices (bookkeeping needs them); our projection rows go with the user."""
-    subscriptions_cancel_for_user(user=user)
+    """Someone who deletes their account is not charged again: when Stripe cannot cancel their
+    subscription just now, the account stays. Stripe keeps its customer and invoices (bookkeeping
+    needs them); our projection rows go with the user."""
+    if subscriptions_cancel_for_user(user=user) and settings.STRIPE_SECRET_KEY:
+        raise DeletionRefused(
+            "Your subscription could not be cancelled with Stripe just now, so nothing was deleted and "
+            "you will not be charged for an account you cannot reach. Please try again in a few minutes."
+        )

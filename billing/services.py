@@ -5,6 +5,7 @@ re-fetches the object from the API → billing.webhooks calls `subscription_refr
 subscription is folded into `billing.Subscription` → entitlements change at once.
 """
 
+import contextlib
 import logging
 from datetime import datetime
 from uuid import uuid4
@@ -12,7 +13,7 @@ from uuid import uuid4
 import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from djstripe import models as djstripe_models
@@ -64,11 +65,33 @@ def customer_for_user(*, user) -> djstripe_models.Customer:
     return customer
 
 
+class AlreadySubscribed(BillingError):
+    pass
+
+
+class CheckoutNotYours(BillingError):
+    """Checking again will not help."""
+
+
+# Subscriptions that already bill (or will): a second Checkout would charge the learner twice.
+BILLING_STATUSES = {"active", "trialing", "past_due", "unpaid", "incomplete"}
+
+
 def checkout_session_create(*, user, option: PriceOption, success_url: str, cancel_url: str) -> str:
-    """Start Stripe Checkout for a Pro subscription; returns the URL to send the learner to."""
+    """Start Stripe Checkout for a Pro subscription; returns the URL to send the learner to.
+
+    Stripe, not our copy, says whether the learner subscribed already: a Checkout finished in
+    another tab may not have reached us yet. Such a subscription is folded in and refused."""
     customer = customer_for_user(user=user)
+    existing = _stripe_call("check your subscriptions", stripe.Subscription.list, customer=customer.id, status="all", limit=20)
+    subscriptions = list(existing.get("data") or [])
+    for data in subscriptions:
+        if data.get("status") in BILLING_STATUSES:
+            with contextlib.suppress(stripe.StripeError):
+                subscription_refresh(stripe_id=data["id"], user_hint=user.pk)
+            raise AlreadySubscribed("You already have a subscription: change it, or update your card, from this page.")
     subscription_data: dict = {"metadata": {"user_id": str(user.pk)}}
-    trial_days = trial_days_for(user)
+    trial_days = 0 if subscriptions else trial_days_for(user)  # a trial comes with a first subscription only
     if trial_days:
         subscription_data["trial_period_days"] = trial_days
     session = _stripe_call(
@@ -104,7 +127,7 @@ def checkout_session_fulfil(*, user, session_id: str) -> Subscription | None:
     customer_id = get_id_from_stripe_data(session.get("customer"))
     own_customer = djstripe_models.Customer.objects.filter(id=customer_id, subscriber=user).exists()
     if session.get("client_reference_id") != str(user.pk) and not own_customer:
-        raise BillingError("This checkout belongs to another account.")
+        raise CheckoutNotYours("This checkout belongs to another account.")
     subscription_id = get_id_from_stripe_data(session.get("subscription"))
     if session.get("status") != "complete" or not subscription_id:
         return None
@@ -187,9 +210,22 @@ def _fields_from_stripe(data: dict) -> dict:
 AUDITED_FIELDS = ("status", "price_id", "cancel_at_period_end", "cancel_at")
 
 
-@transaction.atomic
 def subscription_project(
     *, data: dict, user, event_at: datetime | None = None, event_id: str = "", event_type: str = ""
+) -> Subscription:
+    kwargs = {"data": data, "user": user, "event_at": event_at, "event_id": event_id, "event_type": event_type}
+    try:
+        with transaction.atomic():
+            return _subscription_project(**kwargs)
+    except IntegrityError:
+        # The webhook and the return from Checkout inserted the same new subscription at once
+        # (a missing row cannot be locked); the other one won, so fold onto its row.
+        with transaction.atomic():
+            return _subscription_project(**kwargs)
+
+
+def _subscription_project(
+    *, data: dict, user, event_at: datetime | None, event_id: str, event_type: str
 ) -> Subscription:
     """Write one Stripe subscription's state onto our row, unless a newer event got there first.
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,14 @@ from djstripe.models import Customer, Invoice
 from billing.entitlements import entitlements_for
 from billing.models import Subscription
 from billing.plans import money, payments_configured, price_option, price_options, trial_days_for
-from billing.services import BillingError, checkout_session_create, checkout_session_fulfil, portal_session_create
+from billing.services import (
+    AlreadySubscribed,
+    BillingError,
+    CheckoutNotYours,
+    checkout_session_create,
+    checkout_session_fulfil,
+    portal_session_create,
+)
 
 NOT_CONFIGURED = "Payments are not configured on this site yet, so Pro cannot be bought here. Everything on the free plan works."
 
@@ -43,8 +52,8 @@ def pricing(request):
     })
 
 
-@require_POST
 @login_required
+@require_POST
 def checkout(request):
     if not payments_configured():
         messages.error(request, NOT_CONFIGURED)
@@ -62,22 +71,38 @@ def checkout(request):
             success_url=request.build_absolute_uri(reverse("billing:success")),
             cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
         )
+    except AlreadySubscribed as exc:
+        messages.info(request, str(exc))
+        return redirect("billing:account")
     except BillingError as exc:
         messages.error(request, str(exc))
         return redirect("billing:pricing")
     return _see_other(url)
 
 
+SUCCESS_CHECKS = 24  # the success page checks with Stripe every 5 s for two minutes, then stops
+
+
 @login_required
 def checkout_success(request):
     session_id = request.GET.get("session_id", "")
-    error = ""
-    if session_id and payments_configured():
+    check = request.GET.get("check", "")
+    check = int(check) if check.isdigit() else 0
+    error, check_again = "", bool(session_id) and payments_configured() and check < SUCCESS_CHECKS
+    if check_again:
         try:
             checkout_session_fulfil(user=request.user, session_id=session_id)
+        except CheckoutNotYours as exc:
+            error, check_again = str(exc), False
         except BillingError as exc:
             error = str(exc)
-    return render(request, "billing/success.html", {"entitlements": entitlements_for(request.user), "error": error})
+    entitlements = entitlements_for(request.user)
+    refresh_url = ""
+    if check_again and not entitlements.is_pro:
+        refresh_url = f"{reverse('billing:success')}?{urlencode({'session_id': session_id, 'check': check + 1})}"
+    return render(request, "billing/success.html", {
+        "entitlements": entitlements, "error": error, "refresh_url": refresh_url, "gave_up": bool(session_id) and not refresh_url,
+    })
 
 
 @login_required
@@ -106,8 +131,8 @@ def account_billing(request):
     })
 
 
-@require_POST
 @login_required
+@require_POST
 def portal(request):
     if not payments_configured():
         messages.error(request, NOT_CONFIGURED)

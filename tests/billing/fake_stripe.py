@@ -208,6 +208,13 @@ class FakeStripe:
             bps = self.new_id("bps")
             return 200, {"id": bps, "object": "billing_portal.session", "customer": form["customer"],
                          "return_url": form.get("return_url"), "url": f"{self.url}/portal/{bps}", "livemode": False}
+        if parts == ["subscriptions"] and method == "GET":
+            found = [
+                {k: v for k, v in sub.items() if not k.startswith("_")}
+                for sub in self.objects["subscriptions"].values()
+                if sub["customer"] == form.get("customer") and form.get("status", "all") in ("all", sub["status"])
+            ]
+            return 200, _list(found, path)
         if len(parts) == 3 and parts[0] == "products" and parts[2] == "features":
             return 200, _list([], path)  # entitlement features: PingToPass keeps its own
         kind, obj_id = "/".join(parts[:-1]), parts[-1]

@@ -75,7 +75,7 @@ def test_someone_elses_checkout_session_does_not_unlock_anything(learner_client,
 
     page = learner_client.get(f"/billing/success/?session_id={session['id']}").content.decode()
 
-    assert "This checkout belongs to another account." in page and 'http-equiv="refresh"' in page
+    assert "This checkout belongs to another account." in page and 'http-equiv="refresh"' not in page
     assert not entitlements_for(learner).is_pro
 
 
@@ -129,9 +129,65 @@ def test_deleting_an_account_cancels_its_subscription_in_stripe(learner_client, 
     assert ("DELETE", f"/v1/subscriptions/{subscription['id']}") in [(m, p) for m, p, _ in fake_stripe.requests]
 
 
+def test_an_account_stays_when_stripe_cannot_cancel_its_subscription(learner_client, learner, fake_stripe, customer):
+    subscription = fake_stripe.add_subscription(customer=customer.id, price=MONTHLY)
+    SubscriptionFactory(user=learner, stripe_id=subscription["id"], customer_id=customer.id)
+    fake_stripe.fail_with = 500
+
+    response = learner_client.post("/account/delete/", {"confirm": "delete my account", "password": "correct-horse-battery-staple"})
+
+    assert response.status_code == 503 and "nothing was deleted" in response.content.decode()
+    assert type(learner).objects.filter(pk=learner.pk).exists() and entitlements_for(learner).is_pro
+    assert learner_client.get("/account/billing/").status_code == 200  # still signed in
+    fake_stripe.fail_with = None
+    learner_client.post("/account/delete/", {"confirm": "delete my account", "password": "correct-horse-battery-staple"})
+    assert not type(learner).objects.filter(pk=learner.pk).exists()
+
+
 def test_a_learner_whose_payment_failed_is_sent_to_fix_it_not_to_a_second_subscription(learner_client, learner, fake_stripe):
     SubscriptionFactory(user=learner, status="unpaid")
     assert not entitlements_for(learner).is_pro
     response = learner_client.post("/billing/checkout/", {"interval": "monthly"}, follow=True)
     assert response.redirect_chain[-1][0] == "/account/billing/" and "update your card" in response.content.decode()
     assert not fake_stripe.calls("POST", "/v1/checkout/sessions")
+
+
+def test_a_second_checkout_is_refused_when_stripe_already_bills_the_learner(learner_client, learner, fake_stripe):
+    """The first Checkout finished in another tab and neither its return nor its webhook has
+    reached us yet: Stripe knows, so no second subscription (and no second trial) is sold."""
+    first = learner_client.post("/billing/checkout/", {"interval": "monthly"})["Location"]
+    fake_stripe.complete_checkout(first.rsplit("/", 1)[1])
+
+    response = learner_client.post("/billing/checkout/", {"interval": "yearly"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/account/billing/"
+    assert "You already have a subscription" in response.content.decode()
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
+    assert entitlements_for(learner).is_pro  # and what Stripe said was folded in on the way
+
+
+def test_a_learner_who_subscribed_before_gets_no_second_trial(learner_client, learner, fake_stripe):
+    customer = Customer.objects.create(id=fake_stripe.add_customer(email=learner.email)["id"], subscriber=learner,
+                                       livemode=False)
+    old = fake_stripe.add_subscription(customer=customer.id, price=MONTHLY)
+    fake_stripe.update_subscription(old["id"], status="canceled")
+
+    assert learner_client.post("/billing/checkout/", {"interval": "monthly"}).status_code == 303
+    [form] = fake_stripe.calls("POST", "/v1/checkout/sessions")
+    assert "trial_period_days" not in form["subscription_data"]
+
+
+def test_the_success_page_stops_checking_after_two_minutes(learner_client, fake_stripe):
+    url = learner_client.post("/billing/checkout/", {"interval": "monthly"})["Location"]
+    session_id = url.rsplit("/", 1)[1]  # never paid
+
+    first = learner_client.get(f"/billing/success/?session_id={session_id}").content.decode()
+    last = learner_client.get(f"/billing/success/?session_id={session_id}&check=24").content.decode()
+
+    assert f'content="5;url=/billing/success/?session_id={session_id}&amp;check=1"' in first
+    assert 'http-equiv="refresh"' not in last and "Stripe has not confirmed this checkout yet" in last
+
+
+def test_an_anonymous_checkout_goes_to_sign_in(client):
+    response = client.post("/billing/checkout/", {"interval": "monthly"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

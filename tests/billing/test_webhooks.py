@@ -1,7 +1,6 @@
 """Stripe → dj-stripe's webhook endpoint → the learner's plan. Events are signed with Stripe's real
 scheme; while processing them dj-stripe calls a fake Stripe API on 127.0.0.1 (tests/billing/fake_stripe.py)."""
 
-import json
 import time
 from datetime import UTC, datetime
 from unittest import mock
@@ -13,7 +12,7 @@ from accounts.models import AuditEvent
 from billing.entitlements import entitlements_for
 from billing.models import Subscription
 from billing.plans import price_option
-from billing.services import checkout_session_create
+from billing.services import PLAN_EVENTS, checkout_session_create
 from study.services import SessionRequest, UpgradeRequired, session_start
 from tests.billing.conftest import MONTHLY, WEBHOOK_SECRET
 from tests.billing.fake_stripe import DAY, event_payload, sign
@@ -195,4 +194,4 @@ def test_the_endpoint_command_creates_the_row_holding_the_secret(db, settings, c
     assert endpoint.secret == "whsec_fromTheEnvironment"
     assert endpoint.url == f"https://pingtopass.example/stripe/webhook/{endpoint.djstripe_uuid}/"
     assert endpoint.url in capsys.readouterr().out
-    assert json.loads(json.dumps(endpoint.enabled_events))  # stored as JSON
+    assert sorted(endpoint.enabled_events) == sorted(PLAN_EVENTS)
