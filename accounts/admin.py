@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, User
 from accounts.roles import ADMIN, LEARNER, MODERATOR, ROLES, user_role, user_set_role
+from pingtopass.admin import ReadOnlyAdminMixin
 
 
 class UserChangeForm(forms.ModelForm):
@@ -72,18 +73,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "action", "actor_email", "target_repr", "ip_address"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_email", "target_repr", "ip_address", "target_id"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,6 +34,7 @@ from aigen.services import (
 from exams.admin import QuestionAdmin
 from exams.models import Exam, Objective, Question
 from exams.services import question_review
+from pingtopass.admin import ReadOnlyAdminMixin
 from pingtopass.ratelimit import rate_limited
 
 
@@ -236,7 +237,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(LLMCall)
-class LLMCallAdmin(admin.ModelAdmin):
+class LLMCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "created_at", "job_link", "model", "outcome", "status_code", "prompt_tokens",
                     "completion_tokens", "cost", "latency_ms", "items_created", "items_rejected"]
     list_filter = ["outcome", "model", "created_at"]
@@ -251,15 +252,6 @@ class LLMCallAdmin(admin.ModelAdmin):
               "cost_usd", "latency_ms", "items_received", "items_created", "rejection_list", "error", "answer", "raw",
               "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         costs = path("costs/", self.admin_site.admin_view(self.costs_view), name="aigen_llmcall_costs")
