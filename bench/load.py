@@ -42,6 +42,7 @@ CHOICE = re.compile(r'name="choice" value="(\d+)"')
 SESSION = re.compile(r"/sessions/(\d+)/q/(\d+)/")
 TARGET_P95_MS = 100.0
 SIGN_IN = {"login form", "sign in"}
+SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
 
 
 def percentile(values, q):
@@ -76,12 +77,13 @@ class Learner:
         if cookie:
             jar.update_cookies({"sessionid": cookie}, response_url=URL(base))
 
-    async def call(self, name, method, path, **kwargs):
+    async def call(self, name, method, path, expect=(200,), **kwargs):
+        """One request; anything but the status a learner's browser expects here is an error."""
         started = time.perf_counter()
         try:
             async with self.http.request(method, self.base + path, allow_redirects=False, **kwargs) as response:
                 body = await response.text()
-                ok = response.status < 400
+                ok = response.status in expect
                 self.stats.record(name, (time.perf_counter() - started) * 1000, ok, f"{response.status} {path}")
                 return response, body
         except (TimeoutError, aiohttp.ClientError) as exc:
@@ -94,7 +96,7 @@ class Learner:
 
     async def sign_in(self):
         _, page = await self.call("login form", "GET", "/accounts/login/")
-        response, _ = await self.call("sign in", "POST", "/accounts/login/", data={
+        response, _ = await self.call("sign in", "POST", "/accounts/login/", expect=(302,), data={
             "login": self.email, "password": self.password, "csrfmiddlewaretoken": self.csrf(page)},
             headers={"Referer": self.base + "/accounts/login/"})
         return response is not None and response.status == 302
@@ -104,7 +106,7 @@ class Learner:
             return
         while not stop.is_set():
             _, page = await self.call("exam page", "GET", f"/exams/{self.code}/")
-            response, _ = await self.call("start session", "POST", f"/exams/{self.code}/start/", data={
+            response, _ = await self.call("start session", "POST", f"/exams/{self.code}/start/", expect=(302,), data={
                 "mode": "practice", "count": "custom", "custom_count": "20", "difficulty_min": "1",
                 "difficulty_max": "5", "source": "all", "csrfmiddlewaretoken": self.csrf(page)},
                 headers={"Referer": self.base + f"/exams/{self.code}/"})
@@ -124,7 +126,7 @@ class Learner:
                 await self.call("answer", "POST", f"/sessions/{session_id}/q/{position}/answer/",
                                 data={"choice": self.rng.choice(choices or ["0"]), "elapsed": "12"},
                                 headers={"HX-Request": "true", "X-CSRFToken": token, "Referer": self.base + "/"})
-            await self.call("submit", "POST", f"/sessions/{session_id}/submit/",
+            await self.call("submit", "POST", f"/sessions/{session_id}/submit/", expect=(302,),
                             data={"csrfmiddlewaretoken": token}, headers={"Referer": self.base + "/"})
             await self.call("results", "GET", f"/sessions/{session_id}/results/")
 
@@ -177,7 +179,8 @@ def start_server(env, args):
     cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
            "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
            "--backlog", "4096", "--log-level", "warning", "--timeout", "60"]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    log = SERVER_LOG.open("w")  # noqa: SIM115 -- gunicorn writes to it until the run ends
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stderr=log)
     for _ in range(100):
         if server.poll() is not None:
             raise SystemExit("gunicorn exited while starting")
@@ -243,6 +246,9 @@ async def run_steps(args, code, cookies):
         print(f"  {step:>5} learners: p95 {p95:6.1f} ms, {errors} errors {'✓' if p95 < TARGET_P95_MS and not errors else '✗'}")
     print(f"largest load held with p95 < {TARGET_P95_MS:.0f} ms and no errors: {max(held) if held else 0} learners "
           f"({args.think:.0f} s think time)")
+    log = SERVER_LOG.read_text(errors="replace")
+    print(f'server log ({SERVER_LOG}): {log.count("database is locked")} "database is locked", '
+          f'{log.count("Internal Server Error")} internal server errors')
 
 
 def main():

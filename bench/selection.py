@@ -7,7 +7,8 @@ Each (backend, size) gets a fresh database filled by `manage.py seed --scale` (2
 ten answers per question, capped at a million), then a child process times:
   practice   65 questions from the whole exam
   unseen     65 questions the learner has never answered (learner with the longest history)
-  blueprint  65 questions drawn by the blueprint weights (an exam simulation)
+  blueprint  65 questions drawn by the blueprint weights (an exam simulation); the naive
+             baseline runs one ORDER BY RANDOM() LIMIT <share> per domain
 """
 
 import argparse
@@ -40,7 +41,7 @@ def child(runs: int) -> None:
     from django.db.models import Count
 
     from exams.models import Exam, Question
-    from exams.selectors import SelectionCriteria, question_sample, question_sample_by_blueprint
+    from exams.selectors import SelectionCriteria, blueprint_quota, question_sample, question_sample_by_blueprint
     from study.models import SessionItem
     from study.services import seen_probe
 
@@ -55,13 +56,21 @@ def child(runs: int) -> None:
     servable = Question.objects.servable().filter(exam=exam)
     answered = SessionItem.objects.filter(session__user=learner, response__isnull=False).values("question_id")
 
+    quota = blueprint_quota({d.pk: d.weight for d in exam.domains.all()}, 65)
+
+    def naive_blueprint(count):
+        """The seed design's way, per domain: ORDER BY RANDOM() LIMIT the domain's share."""
+        assert sum(quota.values()) == count
+        return [pk for domain_id, n in quota.items()
+                for pk in servable.filter(objective__domain_id=domain_id).order_by("?").values_list("pk", flat=True)[:n]]
+
     cases = {
         "practice": (lambda: question_sample(SelectionCriteria(exam=exam), 65, rng=rng),
                      lambda: list(servable.order_by("?").values_list("pk", flat=True)[:65])),
         "unseen": (lambda: question_sample(SelectionCriteria(exam=exam, exclude_probe=seen_probe(user=learner)), 65, rng=rng),
                    lambda: list(servable.exclude(pk__in=answered).order_by("?").values_list("pk", flat=True)[:65])),
         "blueprint": (lambda: question_sample_by_blueprint(SelectionCriteria(exam=exam), 65, rng=rng),
-                      lambda: list(servable.order_by("?").values_list("pk", flat=True)[:65])),
+                      lambda: naive_blueprint(65)),
     }
     results = {"vendor": connection.vendor, "questions": servable.count(), "history": history, "cases": {}}
     for name, (ours, naive) in cases.items():

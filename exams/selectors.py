@@ -65,11 +65,15 @@ def _lookup(keys: list[int]) -> dict[int, int]:
     """Slot key → question id for the keys that hold a servable question: one indexed IN."""
     found = dict(QuestionSlot.objects.filter(key__in=keys).values_list("key", "question_id"))
     # Slots change in the same transaction as their questions; this check only guards against a
-    # pool someone edited by hand. Two primary-key lookups beat one join the planner may misjudge.
-    servable = set(
-        Question.objects.filter(pk__in=list(found.values()), is_active=True, review_status=Question.ReviewStatus.APPROVED)
-        .values_list("pk", flat=True)
-    )
+    # pool someone edited by hand. Two primary-key lookups beat one join the planner may misjudge,
+    # and the status is checked here, not in SQL: given `review_status = ?` SQLite picks the review
+    # index and walks every approved question (17 ms at 100k) instead of 65 primary keys.
+    servable = {
+        pk
+        for pk, active, status in Question.objects.filter(pk__in=list(found.values()))
+        .order_by().values_list("pk", "is_active", "review_status")
+        if active and status == Question.ReviewStatus.APPROVED
+    }
     return {key: pk for key, pk in found.items() if pk in servable}
 
 

@@ -61,7 +61,7 @@ def seen_probe(*, user, since=None):
         answered = SessionItem.objects.filter(session__user=user, question_id__in=candidate_ids, response__isnull=False)
         if since is not None:
             answered = answered.filter(answered_at__gte=since)
-        return set(answered.values_list("question_id", flat=True))
+        return set(answered.order_by().values_list("question_id", flat=True))
 
     return probe
 
