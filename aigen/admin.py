@@ -35,12 +35,8 @@ from exams.admin import QuestionAdmin
 from exams.models import Exam, Objective, Question
 from exams.services import question_review
 from pingtopass.admin import ReadOnlyAdminMixin
+from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
-
-
-def _id_or_none(value: str | None) -> int | None:
-    """A primary key from a query string, or None for anything that is not one (never a 500)."""
-    return int(value) if value and value.isdigit() else None
 
 
 def _ai_context() -> dict:
@@ -170,10 +166,10 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
     def _exam_from(self, request) -> tuple[Exam | None, Objective | None]:
         data = request.POST if request.method == "POST" else request.GET
-        objective = Objective.objects.select_related("domain__exam").filter(pk=_id_or_none(data.get("objective"))).first()
+        objective = Objective.objects.select_related("domain__exam").filter(pk=int_param(data.get("objective"))).first()
         if objective:
             return objective.domain.exam, objective
-        return Exam.objects.filter(pk=_id_or_none(data.get("exam"))).first(), None
+        return Exam.objects.filter(pk=int_param(data.get("exam"))).first(), None
 
     def _context(self, request, **extra) -> dict:
         return {
@@ -215,7 +211,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
     def pregenerate_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        exam = get_object_or_404(Exam, pk=_id_or_none(request.POST.get("exam")))
+        exam = get_object_or_404(Exam, pk=int_param(request.POST.get("exam")))
         form = PregenerateForm(request.POST)
         if not form.is_valid():
             self.message_user(request, "Questions per objective must be a number from 1 to 500.", messages.ERROR)

@@ -3,6 +3,7 @@ from django.conf import settings
 
 from aigen.models import DIFFICULTY_MIX_DEFAULT, TYPE_MIX_DEFAULT
 from exams.models import Exam, Objective, Question
+from pingtopass.forms import IdsChoiceField
 
 
 def _weight(label: str, initial: int) -> forms.IntegerField:
@@ -15,7 +16,7 @@ class ExamChoiceForm(forms.Form):
 
 class JobStartForm(forms.Form):
     count = forms.IntegerField(label="Questions to write", min_value=1, initial=10)
-    objectives = forms.ModelMultipleChoiceField(
+    objectives = IdsChoiceField(
         queryset=Objective.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to spread the questions over every objective of the exam.",
     )

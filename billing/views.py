@@ -20,6 +20,7 @@ from billing.services import (
     checkout_session_fulfil,
     portal_session_create,
 )
+from pingtopass.params import int_param
 
 NOT_CONFIGURED = "Payments are not configured on this site yet, so Pro cannot be bought here. Everything on the free plan works."
 
@@ -86,8 +87,7 @@ SUCCESS_CHECKS = 24  # the success page checks with Stripe every 5 s for two min
 @login_required
 def checkout_success(request):
     session_id = request.GET.get("session_id", "")
-    check = request.GET.get("check", "")
-    check = int(check) if check.isdigit() else 0
+    check = int_param(request.GET.get("check"), default=0)
     error, check_again = "", bool(session_id) and payments_configured() and check < SUCCESS_CHECKS
     if check_again:
         try:

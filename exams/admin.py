@@ -79,6 +79,17 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+    def save(self, commit=True):
+        # A database trigger allows a single-choice question one correct choice at any moment, so
+        # deletions and choices that stop being correct are saved before those that become correct
+        # (moving the answer from the last choice to the first would otherwise fail half-way).
+        initial = self.initial_form_count()
+        self.forms[:initial] = sorted(
+            self.forms[:initial],
+            key=lambda form: (not self._should_delete_form(form), bool(form.cleaned_data.get("is_correct"))),
+        )
+        return super().save(commit)
+
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -1,6 +1,7 @@
 from django import forms
 
 from exams.models import Exam, Objective
+from pingtopass.forms import IdsChoiceField
 from study.models import QuestionFeedback, StudySession
 from study.services import SessionRequest
 
@@ -17,7 +18,7 @@ DIFFICULTY_CHOICES = [(n, f"{n} – {label}") for n, label in ((1, "easiest"), (
 MAX_CUSTOM = 200
 
 
-class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
+class ObjectiveChoiceField(IdsChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.number} {obj.name}"
 

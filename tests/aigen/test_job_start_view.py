@@ -129,7 +129,8 @@ def test_learners_never_start_jobs(client, learner, exam_objectives, fake_llm):
     assert not GenerationJob.objects.exists()
 
 
-@pytest.mark.parametrize("query", [{"exam": "abc"}, {"objective": "1; drop"}, {"exam": "-1"}, {"objective": ""}])
+@pytest.mark.parametrize("query", [{"exam": "abc"}, {"objective": "1; drop"}, {"exam": "-1"}, {"objective": ""}, {"exam": "²"},
+                                   {"objective": "99999999999999999999"}])
 def test_a_mangled_link_shows_the_exam_picker_not_an_error(client, moderator, exam_objectives, query):
     client.force_login(moderator)
     response = client.get(URL, query)

@@ -108,6 +108,30 @@ def test_admin_refuses_a_single_choice_question_with_two_correct_choices(client,
     assert question.choices.filter(is_correct=True).count() == 1
 
 
+def test_admin_moves_the_correct_answer_to_an_earlier_choice(client, admin_user):
+    question = QuestionFactory()
+    question.choices.update(is_correct=False)
+    question.choices.filter(pk=question.choices.last().pk).update(is_correct=True)
+    choices = list(question.choices.all())
+    client.force_login(admin_user)
+    data = {
+        "exam": question.exam_id, "objective": question.objective_id, "type": "single", "choose_count": 1,
+        "difficulty": 3, "stem": question.stem, "explanation": "x", "reference_url": "", "tags": "",
+        "is_active": "on", "review_status": "approved", "review_note": "",
+        "choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": len(choices), "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for i, choice in enumerate(choices):
+        data.update({
+            f"choices-{i}-id": choice.pk, f"choices-{i}-question": question.pk, f"choices-{i}-position": choice.position,
+            f"choices-{i}-text": choice.text, f"choices-{i}-explanation": "why", f"choices-{i}-match_text": "",
+            **({f"choices-{i}-is_correct": "on"} if i == 0 else {}),
+        })
+    response = client.post(f"/admin/exams/question/{question.pk}/change/", data)
+    assert response.status_code == 302
+    assert [c.is_correct for c in question.choices.all()] == [i == 0 for i in range(len(choices))]
+
+
 def test_an_objective_with_questions_cannot_be_deleted_but_its_exam_can():
     from django.db.models import RestrictedError
 

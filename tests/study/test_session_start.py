@@ -62,6 +62,8 @@ def test_nothing_to_study_is_a_form_error_not_a_500(learner_client, test_exam):
     ({"difficulty_min": "5", "difficulty_max": "1"}, "cannot be below the easiest"),
     ({"mode": "hack"}, "Select a valid choice"),
     ({"objectives": ["999999"]}, "Select a valid choice"),
+    ({"objectives": ["99999999999999999999"]}, "Select a valid choice"),
+    ({"objectives": ["1", "²"]}, "Select a valid choice"),
 ])
 def test_bad_start_options_get_clear_messages(learner_client, test_exam, data, message):
     form = {"mode": "practice", "count": "10", "difficulty_min": "1", "difficulty_max": "5", "source": "all", **data}
