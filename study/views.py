@@ -9,6 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from billing.entitlements import entitlements_for
 from billing.views import upgrade_required
 from exams.models import Question
+from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 from study import selectors
 from study.dashboard import dashboard_for
@@ -156,7 +157,9 @@ def session_resume(request, pk):
     return redirect("study:question", pk=session.pk, position=session.current_position)
 
 
-def _question_context(request, session: StudySession, item: SessionItem, error: str = "") -> dict:
+def _question_context(request, session: StudySession, item: SessionItem, error: str = "", posted=None) -> dict:
+    """What the question card shows; `posted` (a refused answer's form) is drawn as the learner
+    left it, not as last saved."""
     question = item.question
     choices = {c.pk: c for c in question.choices.all()}
     shown = [choices[pk] for pk in item.choice_order if pk in choices]
@@ -170,10 +173,16 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
          "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
         for i, c in enumerate(shown)
     ]
-    if question.type == Question.Type.ORDERING and item.is_answered:
-        # Steps are drawn in the learner's saved order so moving one step keeps the others.
+    if posted is not None:
+        picks = set(posted.getlist("choice"))
+        for d in display:
+            d["picked"] = str(d["index"]) in picks
+            d["match"] = int_param(posted.get(f"match-{d['index']}"))
+            d["position"] = int_param(posted.get(f"pos-{d['index']}"))
+    if question.type == Question.Type.ORDERING and (item.is_answered or posted is not None):
+        # Steps are drawn in the learner's order so moving one step keeps the others.
         display.sort(key=lambda d: d["position"] or 0)
-    return {
+    context = {
         "session": session,
         "item": item,
         "question": question,
@@ -192,14 +201,18 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "error": error,
         "feedback_form": FeedbackForm(),
         "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
+        "touched": posted is not None and posted.get("touched") == "1",
         "entitlements": entitlements,
         "allowance_applies": not entitlements.is_pro and session.mode != StudySession.Mode.EXAM,
         "limit_message": "" if session.is_finished else entitlements.can_answer(item).message,
     }
+    # Where answers can change until the end, moving between questions saves the card on the way.
+    context["saves_on_nav"] = not (context["locked"] or session.gives_instant_feedback or context["limit_message"])
+    return context
 
 
-def _render_question(request, session, item, error="", status=200):
-    context = _question_context(request, session, item, error)
+def _render_question(request, session, item, error="", status=200, posted=None):
+    context = _question_context(request, session, item, error, posted=posted)
     template = "study/question.html#session-main" if request.htmx else "study/question.html"
     response = render(request, template, context, status=status)
     if request.htmx:
@@ -220,6 +233,54 @@ def question_view(request, pk, position):
     return _render_question(request, session, item)
 
 
+def _answer_given(question: Question, data) -> bool:
+    """Did the learner pick anything on this card? Ordering steps always hold positions, so for
+    them the page says whether a step was moved."""
+    if question.type == Question.Type.ORDERING:
+        return data.get("touched") == "1"
+    if question.type == Question.Type.MATCHING:
+        return any(data.get(key) for key in data if key.startswith("match-"))
+    return bool(data.getlist("choice"))
+
+
+def _answer_save(request, session: StudySession, item: SessionItem):
+    """Record the posted answer: (the outcome, None), or (None, the response that says why not)."""
+    try:
+        outcome = answer_record(
+            item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
+            confidence=request.POST.get("confidence"),
+        )
+    except SessionExpired as exc:
+        messages.error(request, str(exc))
+        return None, _redirect(request, reverse("study:results", args=[session.pk]))
+    except InvalidAnswer as exc:
+        return None, _render_question(request, session, item, error=str(exc), status=422, posted=request.POST)
+    except UpgradeRequired as exc:
+        # htmx leaves 4xx responses unswapped, so it reloads the question, which shows the limit.
+        if request.htmx:
+            return None, HttpResponseClientRedirect(item.get_absolute_url())
+        return None, _render_question(request, session, item, error=str(exc), status=402)
+    return outcome, None
+
+
+def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
+    """Previous, next, the grid and "review" in exam simulation and timed practice: what is
+    picked on the card is saved on the way, so moving on never drops an answer."""
+    if _answer_given(item.question, request.POST):
+        outcome, refused = _answer_save(request, session, item)
+        if refused is not None:
+            return refused
+    if go == "review":
+        return _redirect(request, reverse("study:submit_review", args=[session.pk]))
+    target = int_param(go)
+    target = target if target and 1 <= target <= session.question_total else item.position
+    if request.htmx:
+        next_item = _get_item(session, target)
+        item_mark_shown(item=next_item)
+        return _render_question(request, session, next_item)
+    return redirect(reverse("study:question", args=[session.pk, target]))
+
+
 @require_POST
 @login_required
 @rate_limited("answer")
@@ -230,21 +291,12 @@ def answer_view(request, pk, position):
                        else "This session is already finished; its answers can no longer change.")
         return _redirect(request, reverse("study:results", args=[session.pk]))
     item = _get_item(session, position)
-    try:
-        outcome = answer_record(
-            item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
-            confidence=request.POST.get("confidence"),
-        )
-    except SessionExpired as exc:
-        messages.error(request, str(exc))
-        return _redirect(request, reverse("study:results", args=[session.pk]))
-    except InvalidAnswer as exc:
-        return _render_question(request, session, item, error=str(exc), status=422)
-    except UpgradeRequired as exc:
-        # htmx leaves 4xx responses unswapped, so it reloads the question, which shows the limit.
-        if request.htmx:
-            return HttpResponseClientRedirect(item.get_absolute_url())
-        return _render_question(request, session, item, error=str(exc), status=402)
+    go = request.POST.get("go")
+    if go is not None and not session.gives_instant_feedback:
+        return _answer_and_go(request, session, item, go)
+    outcome, refused = _answer_save(request, session, item)
+    if refused is not None:
+        return refused
     item = outcome.item
     item.session = session
     advance = (

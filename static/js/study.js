@@ -73,6 +73,28 @@
     }
   });
 
+  // A moved ordering step counts as an answer when the learner navigates away (see _answer_given).
+  function markTouched(form) {
+    var touched = form && form.querySelector("[data-touched]");
+    if (touched) touched.value = "1";
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.closest && event.target.closest("#answer-form")) markTouched(event.target.closest("#answer-form"));
+  });
+
+  // Links outside the card (the header's "Review & submit") save the card on the way too, like
+  // the buttons inside it; without JavaScript they are plain links.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-save-first]");
+    var form = document.querySelector("#answer-form[data-saves-on-nav]");
+    if (!link || !form) return;
+    event.preventDefault();
+    var go = document.createElement("input");
+    go.type = "hidden"; go.name = "go"; go.value = link.dataset.saveFirst;
+    form.appendChild(go);
+    form.requestSubmit();
+  });
+
   // Seconds spent on this question, sent with the answer.
   document.addEventListener("submit", function (event) {
     var elapsed = event.target.querySelector("[data-elapsed]");
@@ -133,6 +155,7 @@
         if (dragged) dragged.classList.remove("dragging");
         dragged = null;
         renumber(list);
+        markTouched(list.closest("#answer-form"));
       });
       list.addEventListener("dragover", function (e) {
         if (!dragged) return;

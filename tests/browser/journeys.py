@@ -139,8 +139,8 @@ def plan_answer(item: SessionItem, *, correct: bool) -> Plan:
     raise AssertionError(f"unexpected question type {question.type}")
 
 
-def enter_answer_with_keyboard(page: Page, plan: Plan) -> None:
-    """Fill in the answer and submit it using only the keyboard."""
+def enter_answer_with_keyboard(page: Page, plan: Plan, *, submit: bool = True) -> None:
+    """Fill in the answer and (unless told not to) submit it using only the keyboard."""
     if plan.kind == "pick":
         for n, index in enumerate(plan.picks):
             # Alternate digits and letters: both are documented shortcuts.
@@ -150,7 +150,8 @@ def enter_answer_with_keyboard(page: Page, plan: Plan) -> None:
             '#answer-form input[name="choice"]:checked', "els => els.map(e => Number(e.value))"
         )
         assert sorted(checked) == sorted(plan.picks), f"keyboard picks did not tick the right boxes: {checked}"
-        page.keyboard.press("Enter")  # focus is on the last picked input
+        if submit:
+            page.keyboard.press("Enter")  # focus is on the last picked input
         return
     if plan.kind == "ordering":
         # Place steps first to last: typing a position into a step's list moves it there.
@@ -165,8 +166,9 @@ def enter_answer_with_keyboard(page: Page, plan: Plan) -> None:
             for _ in range(option + 1):  # option 0 is "— choose —"
                 page.keyboard.press("ArrowDown")
     assert_selects_show(page, plan)
-    tab_to(page, '#answer-form button[type="submit"]')
-    page.keyboard.press("Enter")
+    if submit:
+        tab_to(page, '#answer-form button[type="submit"]')
+        page.keyboard.press("Enter")
 
 
 def select_values(page: Page, prefix: str) -> dict[int, str]:
@@ -193,7 +195,7 @@ def assert_answer_shown(page: Page, plan: Plan) -> None:
 
 
 def grid_cell(page: Page, position: int):
-    return page.locator(f'.question-grid a.grid-cell:text-is("{position}")')
+    return page.locator(f'.question-grid .grid-buttons .grid-cell:text-is("{position}")')
 
 
 def assert_grid(page: Page, cells_selector: str, *, total: int, answered: set[int], flagged: set[int]) -> None:

@@ -27,10 +27,12 @@ from tests.browser.journeys import (
     enter_answer_with_keyboard,
     expect_question,
     expect_saved,
+    get_item,
     grid_cell,
     log_in,
     mark_document,
     open_exam,
+    plan_answer,
     select_values,
     start_simulation,
     tab_to,
@@ -118,7 +120,7 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     assert session.mode == StudySession.Mode.EXAM and session.question_total == 8
     mark_document(page)
     expect(page.locator("[data-timer]")).to_be_visible()
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered=set(), flagged=set())
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered=set(), flagged=set())
     shoot("simulation-q1-question")
 
     plans = {}
@@ -131,7 +133,7 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     expect(page.locator("#session-main .badge-warn")).to_have_text("⚑ Flagged")
     wait_for_settle(page)
     expect(page.locator("#session-main [data-flag]")).to_have_attribute("aria-pressed", "true")
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1})
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1}, flagged={1})
     assert_same_document(page, "answering and flagging question 1")
     shoot("simulation-q1-answered-flagged")
 
@@ -141,7 +143,7 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     page.get_by_role("button", name="⚐ Flag for review").click()
     expect(page.locator("#session-main [data-flag]")).to_have_text("⚑ Unflag")
     wait_for_settle(page)
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1}, flagged={1, 2})
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1}, flagged={1, 2})
     shoot("simulation-q2-flagged")
 
     # Jump with the grid to 5, answer it wrong; then back to 3 and answer it right.
@@ -156,7 +158,7 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     expect_question(page, 3)
     plans[3] = answer_current_question(page, session, correct=True)
     expect_saved(page)
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
     assert_same_document(page, "navigating with the grid")
     shoot("simulation-q3-answered")
 
@@ -209,7 +211,7 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
     assert_answer_shown(page, plans[3])
     expect(page.locator("#answer-form button[type=submit]")).to_have_text("Update answer")
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 2, 3}, flagged=set())
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1, 2, 3}, flagged=set())
     shoot("resume-q3-after-reload")
 
     page.goto(f"{live_server.url}/sessions/")
@@ -222,7 +224,7 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
     expect_question(page, 3)
     assert_answer_shown(page, plans[3])
-    assert_grid(page, ".question-grid a.grid-cell", total=8, answered={1, 2, 3}, flagged=set())
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1, 2, 3}, flagged=set())
     shoot("resume-q3-after-resume")
 
     for position in (1, 2):
@@ -230,6 +232,20 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
         expect_question(page, position)
         assert_answer_shown(page, plans[position])
         shoot(f"resume-q{position}-earlier-answer")
+
+    # Pick an answer on question 4 without saving it, and move on with Next: it is saved on the way.
+    grid_cell(page, 4).click()
+    expect_question(page, 4)
+    plans[4] = plan_answer(get_item(session, 4), correct=True)
+    enter_answer_with_keyboard(page, plans[4], submit=False)
+    page.locator('#session-main [data-nav="next"]').click()
+    expect_question(page, 5)
+    assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1, 2, 3, 4}, flagged=set())
+    page.reload()
+    grid_cell(page, 4).click()
+    expect_question(page, 4)
+    assert_answer_shown(page, plans[4])
+    shoot("resume-q4-saved-by-next")
 
 
 # --- journey 4: nothing on an unanswered simulation page gives the answer away -----------------
