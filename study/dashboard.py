@@ -1,16 +1,16 @@
 """The learner's dashboard, read from incrementally kept progress in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from exams.models import Objective
+from exams.models import Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import week_start
+from study.progress import reviews_due_by, week_start
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
@@ -85,7 +85,7 @@ def dashboard_for(user) -> dict:
     now = timezone.now()
     local_now = now.astimezone(user.zone)
     today = local_now.date()
-    end_of_today = datetime.combine(today + timedelta(days=1), time.min, tzinfo=user.zone)
+    end_of_today = reviews_due_by(user, now)
 
     progresses = list(ExamProgress.objects.filter(user=user).select_related("exam").order_by("-last_answer_at"))
     exam_ids = [p.exam_id for p in progresses]
@@ -93,7 +93,8 @@ def dashboard_for(user) -> dict:
     objectives = Objective.objects.filter(domain__exam_id__in=exam_ids).select_related("domain").in_bulk()
     stats = list(WeeklyStat.objects.filter(user=user, week_start__gte=week_start(today) - timedelta(weeks=TREND_WEEKS)))
     due = dict(
-        ReviewCard.objects.filter(user=user, due__lt=end_of_today).values_list("exam_id").annotate(n=Count("id"))
+        ReviewCard.objects.filter(user=user, due__lt=end_of_today, question__in=Question.objects.servable())
+        .values_list("exam_id").annotate(n=Count("id"))
     )
     days = list(StudyDay.objects.filter(user=user, date__gte=today - timedelta(days=400)).values_list("date", "study_seconds"))
     recent = list(StudySession.objects.filter(user=user).select_related("exam").order_by("-started_at")[:5])

@@ -11,11 +11,21 @@ from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, WeeklyStat
 
-_scheduler = Scheduler(enable_fuzzing=False)
+# No learning steps: FSRS's default re-asks a question 1 and 10 minutes after it is first seen,
+# which suits flashcards, not a question bank studied in sessions. Reviews here are whole days
+# ("due today"), and "Missed questions" is the way to retry a wrong answer at once.
+_scheduler = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def reviews_due_by(user, now: datetime) -> datetime:
+    """Reviews "due today" are those due before the learner's midnight: the dashboard counts them
+    and the "Due reviews" session draws them, so the number and the session agree."""
+    today = now.astimezone(user.zone).date()
+    return datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=user.zone)
 
 
 def review_rating(*, correct: bool, confidence: int | None, seconds: float, pace_seconds: float) -> Rating:

@@ -17,7 +17,7 @@ from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
-from study.progress import progress_record_answer, weakest_objectives
+from study.progress import progress_record_answer, reviews_due_by, weakest_objectives
 
 MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
 
@@ -78,9 +78,9 @@ def bookmarked_question_ids(*, user, exam: Exam) -> set[int]:
 
 
 def due_question_ids(*, user, exam: Exam, now=None) -> list[int]:
-    """Questions whose FSRS review is due, most overdue first."""
+    """Questions whose FSRS review is due today (before the learner's midnight), most overdue first."""
     return list(
-        ReviewCard.objects.filter(user=user, exam=exam, due__lte=now or timezone.now())
+        ReviewCard.objects.filter(user=user, exam=exam, due__lt=reviews_due_by(user, now or timezone.now()))
         .order_by("due")
         .values_list("question_id", flat=True)
     )

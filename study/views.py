@@ -130,7 +130,7 @@ def session_create(request, code):
         if quick is not None:
             messages.info(request, str(exc) if quick.source == "all" else {
                 "missed": "Nothing missed right now: every question you got wrong you have since answered right.",
-                "due": "No reviews are due right now. Come back later, or practise something new.",
+                "due": "No reviews are due today. Come back tomorrow, or practise something new.",
             }[quick.source])
             return redirect(back)
         form.add_error(None, str(exc))

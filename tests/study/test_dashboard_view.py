@@ -1,6 +1,12 @@
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
+from django.utils import timezone
 
 from study import estimator as est
+from study.models import ReviewCard, StudySession
+from study.progress import reviews_due_by
 from study.services import SessionRequest, answer_record, session_start
 from tests.answers import correct_post_data, wrong_post_data
 from tests.factories import ExamFactory, QuestionFactory
@@ -57,6 +63,20 @@ def test_missed_and_due_are_one_click_from_the_dashboard(learner_client, learner
     practise(learner, test_exam, 8)
     missed = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "missed", "back": "dashboard"})
     assert missed.status_code == 302 and "/sessions/" in missed["Location"]
+
+    # Nothing is due on the day of a first answer; a day later the wrong answers are.
+    assert not ReviewCard.objects.filter(user=learner, due__lt=reviews_due_by(learner, timezone.now())).exists()
+    ReviewCard.objects.filter(user=learner).update(due=F("due") - timedelta(days=1))
+    due_today = ReviewCard.objects.filter(user=learner, due__lt=reviews_due_by(learner, timezone.now())).count()
+    assert due_today == 4
+    assert f"Due reviews ({due_today})" in learner_client.get("/dashboard/").content.decode()
+    due = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "due", "back": "dashboard"})
+    session = StudySession.objects.get(pk=due["Location"].strip("/").split("/")[1])
+    assert session.question_total == due_today
+
+
+def test_due_reviews_say_so_when_none_are_due_today(learner_client, learner, test_exam):
+    practise(learner, test_exam, 8, right_every=1)  # all right: next reviews are days away
     due = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "due", "back": "dashboard"}, follow=True)
-    assert "No reviews are due right now" in due.content.decode()
+    assert "No reviews are due today" in due.content.decode()
     assert due.redirect_chain[-1][0] == "/dashboard/"
