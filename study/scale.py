@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -113,4 +113,8 @@ def scale_seed(*, questions: int, learners: int, answers: int, seed: int = 1, st
             _bulk(SessionItem, items)
             written += len(items)
         say(f"  {written:,} answers")
+    # A bulk load leaves the planner's statistics behind (PostgreSQL's autovacuum catches up only
+    # later): without them it scans every answer to check 65 candidates against one learner.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return ScaleResult(exam, len(question_ids), len(user_ids), written, time.perf_counter() - started)

@@ -246,16 +246,25 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
         confidence = None
     if confidence not in (None, *SessionItem.Confidence.values):
         raise InvalidAnswer("Confidence must be guessing, fairly sure or certain.")
+    seconds = _time_spent(item, client_seconds, now)
+    if not session.gives_instant_feedback and item.response is not None:
+        seconds = round(min(item.time_spent_seconds + seconds, MAX_CLIENT_SECONDS * 3), 1)  # a revisit adds its time
     fields = {
-        "response": response, "is_correct": correct, "answered_at": now,
-        "time_spent_seconds": _time_spent(item, client_seconds, now),
+        "response": response, "is_correct": correct, "answered_at": now, "time_spent_seconds": seconds,
         "confidence": confidence,
     }
     with transaction.atomic():
-        rows = SessionItem.objects.filter(pk=item.pk, session__status=StudySession.Status.IN_PROGRESS)
+        # The session row is locked first: a submit or the expiry task running at this moment
+        # waits for this answer (and scores it), or this answer sees the session finished. Never
+        # an answer saved after its session was scored.
+        still_open = list(
+            StudySession.objects.select_for_update()
+            .filter(pk=session.pk, status=StudySession.Status.IN_PROGRESS).values_list("pk", flat=True)
+        )
+        rows = SessionItem.objects.filter(pk=item.pk)
         if session.gives_instant_feedback:
             rows = rows.filter(response__isnull=True)
-        recorded = rows.update(**fields) == 1
+        recorded = bool(still_open) and rows.update(**fields) == 1
         if recorded:
             for name, value in fields.items():
                 setattr(item, name, value)

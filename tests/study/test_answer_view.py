@@ -154,3 +154,12 @@ def test_auto_advance_moves_to_the_next_question_in_exam_mode(learner_client, le
     item = session.items.get(position=1)
     response = learner_client.post(answer_url(item), correct_post_data(item))
     assert response["Location"] == f"/sessions/{session.pk}/q/2/"
+
+
+def test_time_on_an_exam_question_adds_up_over_visits(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    item = session.items.get(position=1)
+    learner_client.post(answer_url(item), {**wrong_post_data(item), "elapsed": "20"})
+    learner_client.post(answer_url(item), {**correct_post_data(item), "elapsed": "15.5"})
+    item.refresh_from_db()
+    assert item.time_spent_seconds == 35.5 and item.is_correct
