@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import logout
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import audit_log
@@ -67,7 +68,37 @@ def user_delete(*, user: User, request=None) -> None:
         eraser(user)
     if request is not None:
         logout(request)
-    # The security trail keeps what happened, not who it was or where from.
-    AuditEvent.objects.filter(actor=user).update(actor_email="", ip_address=None, user_agent="")
-    AuditEvent.objects.filter(target_type=User._meta.label, target_id=str(user.pk)).update(target_repr=f"deleted user #{user.pk}")
+    _audit_trail_anonymise(user)
     user.delete()
+
+
+def _audit_trail_anonymise(user: User) -> None:
+    """The security trail keeps what happened, not who it was or where from: events by the user,
+    about the user, or naming one of their addresses (a failed sign-in has no actor, an email
+    change names both addresses, a subscription names its owner)."""
+    emails = {user.email.lower(), *(e.email.lower() for e in user.emailaddress_set.all())}
+    label = f"deleted user #{user.pk}"
+    mentions = Q(actor=user) | Q(target_type=User._meta.label, target_id=str(user.pk))
+    for email in emails:
+        mentions |= Q(actor_email__iexact=email) | Q(target_repr__icontains=email) | Q(detail__icontains=email)
+    for event in AuditEvent.objects.filter(mentions).iterator():
+        if event.actor_id == user.pk or event.actor_email.lower() in emails:
+            event.actor_email, event.ip_address, event.user_agent = "", None, ""
+        if event.target_id == str(user.pk) and event.target_type == User._meta.label or _names(event.target_repr, emails):
+            event.target_repr = label
+        event.detail = _redact(event.detail, emails, label)
+        event.save(update_fields=["actor_email", "ip_address", "user_agent", "target_repr", "detail"])
+
+
+def _names(text: str, emails: set[str]) -> bool:
+    return any(email in text.lower() for email in emails)
+
+
+def _redact(value, emails: set[str], label: str):
+    if isinstance(value, str):
+        return label if _names(value, emails) else value
+    if isinstance(value, list):
+        return [_redact(v, emails, label) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact(v, emails, label) for k, v in value.items()}
+    return value

@@ -1,6 +1,16 @@
 """What the study app contributes to a learner's data export and account deletion."""
 
-from study.models import Bookmark, QuestionFeedback, SessionItem, StudySession
+from study.models import (
+    Bookmark,
+    ExamProgress,
+    ObjectiveMastery,
+    QuestionFeedback,
+    ReviewCard,
+    SessionItem,
+    StudyDay,
+    StudySession,
+    WeeklyStat,
+)
 
 
 def export_study_data(user) -> dict:
@@ -37,6 +47,43 @@ def export_study_data(user) -> dict:
             {"question_id": f.question_id, "kind": f.kind, "message": f.message, "status": f.status,
              "created_at": f.created_at.isoformat()}
             for f in QuestionFeedback.objects.filter(user=user)
+        ],
+        "progress": _progress(user),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _progress(user) -> dict:
+    """Everything the dashboard is computed from: per exam, per objective, per day and week, and
+    the review schedule."""
+    return {
+        "exams": [
+            {"exam": p.exam.code, "answered": p.answered, "correct": p.correct, "study_seconds": p.study_seconds,
+             "ability": p.theta, "ability_variance": p.variance, "readiness": p.readiness,
+             "readiness_low": p.readiness_low, "readiness_high": p.readiness_high, "last_answer_at": _iso(p.last_answer_at)}
+            for p in ExamProgress.objects.filter(user=user).select_related("exam").order_by("exam__code")
+        ],
+        "objectives": [
+            {"exam": m.exam.code, "objective": m.objective.number, "answered": m.answered, "correct": m.correct,
+             "ability": m.theta, "ability_variance": m.variance, "last_answer_at": _iso(m.last_answer_at)}
+            for m in ObjectiveMastery.objects.filter(user=user).select_related("exam", "objective").order_by("exam__code", "objective__number")
+        ],
+        "study_days": [
+            {"date": d.date.isoformat(), "answered": d.answered, "study_seconds": d.study_seconds}
+            for d in StudyDay.objects.filter(user=user).order_by("date")
+        ],
+        "weeks": [
+            {"exam": w.exam.code, "week_start": w.week_start.isoformat(), "answered": w.answered, "correct": w.correct,
+             "readiness": w.readiness}
+            for w in WeeklyStat.objects.filter(user=user).select_related("exam").order_by("week_start", "exam__code")
+        ],
+        "reviews": [
+            {"question_id": r.question_id, "exam": r.exam.code, "due": _iso(r.due), "last_rating": r.last_rating,
+             "reviews": r.reviews, "lapses": r.lapses}
+            for r in ReviewCard.objects.filter(user=user).select_related("exam").order_by("due")
         ],
     }
 

@@ -1,10 +1,13 @@
 import json
 
 import pytest
+from django.test import Client
 
+from accounts.audit import audit_log
 from accounts.models import AuditEvent, User
 from exams.models import Question
 from study.models import Bookmark, QuestionFeedback, SessionItem, StudySession
+from study.services import answer_record
 from tests.answers import correct_post_data
 from tests.factories import PASSWORD, UserFactory
 
@@ -23,8 +26,8 @@ def studied(learner_client, learner, test_exam, start):
     other = UserFactory(email="other@example.com")
     other_session = start(other)
     other_item = other_session.items.get(position=1)
-    other_item.response, other_item.is_correct = [other_item.choice_order[0]], False
-    other_item.save()
+    answer_record(item=other_item, data=correct_post_data(other_item))
+    answer_record(item=other_session.items.get(position=2), data=correct_post_data(other_session.items.get(position=2)))
     Bookmark.objects.create(user=other, question=other_item.question, note="other's secret note")
     return session
 
@@ -40,6 +43,12 @@ def test_export_contains_the_learners_data_and_nobody_elses(learner_client, lear
     assert data["study"]["sessions"][0]["answers"][0]["is_correct"] is True
     assert [b["note"] for b in data["study"]["bookmarks"]] == ["my private note"]
     assert [f["message"] for f in data["study"]["feedback"]] == ["typo in the stem"]
+    progress = data["study"]["progress"]
+    assert [(p["exam"], p["answered"], p["correct"]) for p in progress["exams"]] == [(studied.exam.code, 1, 1)]
+    assert sum(o["answered"] for o in progress["objectives"]) == 1
+    assert [d["answered"] for d in progress["study_days"]] == [1]
+    assert [r["question_id"] for r in progress["reviews"]] == [studied.items.get(position=1).question_id]
+    assert [w["answered"] for w in progress["weeks"]] == [1]
     assert "other@example.com" not in response.content.decode()
     assert "other's secret note" not in response.content.decode()
     assert AuditEvent.objects.filter(action="data_exported", actor=learner).count() == 1
@@ -56,6 +65,10 @@ def test_deletion_needs_the_password_and_the_confirmation_phrase(learner_client,
 def test_deletion_removes_personal_data_keeps_anonymous_statistics_and_signs_out(learner_client, learner, studied):
     question_id = studied.items.get(position=1).question_id
     answered_before = Question.objects.get(pk=question_id).times_answered
+    Client().post("/accounts/login/", {"login": learner.email, "password": "a wrong guess"})  # no actor, the address
+    audit_log("email_added", actor=learner, address="second@example.com")
+    learner.emailaddress_set.create(email="second@example.com")
+    audit_log("email_changed", actor=UserFactory(email="admin-ish@example.com"), to="second@example.com")
     response = learner_client.post("/account/delete/", {"password": PASSWORD, "confirm": "Delete my account"}, follow=True)
     assert "Your account and personal data have been deleted." in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
@@ -71,5 +84,9 @@ def test_deletion_removes_personal_data_keeps_anonymous_statistics_and_signs_out
     event = AuditEvent.objects.get(action="account_deleted")
     assert event.actor is None and event.actor_email == "" and event.ip_address is None
     assert not AuditEvent.objects.filter(actor_email=learner.email).exists()
+    trail = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert "learner@example.com" not in trail and "second@example.com" not in trail
+    assert AuditEvent.objects.filter(action="login_failed", ip_address=None).exists()
+    assert AuditEvent.objects.get(action="email_changed").actor_email == "admin-ish@example.com"  # someone else's stays
     # Other learners keep everything.
     assert Bookmark.objects.filter(note="other's secret note").exists()
