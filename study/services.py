@@ -19,6 +19,7 @@ from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
 from study.progress import progress_record_answer, reviews_due_by, weakest_objectives
 
+DOUBLE_START_SECONDS = 10  # the same start again within this is a double click, not a new session
 MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
 
 
@@ -118,12 +119,30 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
 
 
 @transaction.atomic
-def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None) -> StudySession:
+def session_start(
+    *, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None, reuse_recent: bool = False
+) -> StudySession:
+    """Start a session. With `reuse_recent` (a click on Start), the same start made moments ago
+    and not yet answered is returned instead of a second session."""
     rng = rng or random.SystemRandom()
     now = timezone.now()
-    if request.mode == StudySession.Mode.EXAM:
-        # Two simultaneous starts must not both get the last free simulation.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    # One start at a time per learner: two simultaneous starts must not both get the last free
+    # simulation, and a double click on Start gives the session the first click made.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    config = {
+        "count": request.count, "objectives": list(request.objective_ids), "source": request.source,
+        "difficulty": [request.difficulty_min, request.difficulty_max],
+    }
+    just_started = reuse_recent and (
+        StudySession.objects.filter(
+            user=user, exam=exam, mode=request.mode, status=StudySession.Status.IN_PROGRESS,
+            started_at__gte=now - timedelta(seconds=DOUBLE_START_SECONDS),
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    if just_started and just_started.config == config and not just_started.items.exclude(response=None).exists():
+        return just_started
     decision = entitlements_for(user, now=now).can_start(request.mode, exam)
     if not decision:
         raise UpgradeRequired(decision.message, decision.feature)
@@ -146,10 +165,6 @@ def session_start(*, user, exam: Exam, request: SessionRequest, rng: random.Rand
             deadline = now + timedelta(seconds=math.ceil(per_question * len(ids)))
     if not ids:
         raise NothingToStudy("No questions match these choices. Widen the objectives, difficulty or source.")
-    config = {
-        "count": request.count, "objectives": list(request.objective_ids), "source": request.source,
-        "difficulty": [request.difficulty_min, request.difficulty_max],
-    }
     session = StudySession.objects.create(
         user=user, exam=exam, mode=request.mode, config=config, question_total=len(ids), started_at=now, deadline=deadline
     )

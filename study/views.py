@@ -123,7 +123,7 @@ def session_create(request, code):
         session_request = form.to_request()
     back = reverse("study:dashboard") if request.POST.get("back") == "dashboard" else exam.get_absolute_url()
     try:
-        session = session_start(user=request.user, exam=exam, request=session_request)
+        session = session_start(user=request.user, exam=exam, request=session_request, reuse_recent=True)
     except UpgradeRequired as exc:
         return upgrade_required(request, str(exc), feature=exc.feature, back_url=back)
     except NothingToStudy as exc:

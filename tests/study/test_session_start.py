@@ -119,3 +119,15 @@ def test_choices_are_shown_in_a_shuffled_order_and_true_false_stays_put(learner,
         assert [c.text for c in tf.question.choices.all()] == ["True", "False"]
         assert tf.choice_order == [c.pk for c in tf.question.choices.all()]
     assert len(orders) > 1
+
+
+def test_a_double_click_on_start_gives_one_session(learner_client, learner, test_exam):
+    form = {"mode": "practice", "count": "10", "difficulty_min": "1", "difficulty_max": "5", "source": "all"}
+    first = learner_client.post(f"/exams/{test_exam.code}/start/", form)
+    second = learner_client.post(f"/exams/{test_exam.code}/start/", form)
+    assert first["Location"] == second["Location"]
+    assert StudySession.objects.filter(user=learner).count() == 1
+
+    other = learner_client.post(f"/exams/{test_exam.code}/start/", {**form, "count": "25"})  # a different start
+    assert other["Location"] != first["Location"]
+    assert StudySession.objects.filter(user=learner).count() == 2
