@@ -9,14 +9,14 @@ from accounts.models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """The client's address: the first X-Forwarded-For hop when behind a trusted proxy."""
+    """The client's address: behind settings.TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For
+    entry the outermost of them appended (the ones before it anyone can write)."""
     if request is None:
         return None
     candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[0].strip()
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if settings.TRUSTED_PROXY_COUNT and len(hops) >= settings.TRUSTED_PROXY_COUNT:
+        candidate = hops[-settings.TRUSTED_PROXY_COUNT]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:

@@ -349,5 +349,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
-# Behind a proxy that sets X-Forwarded-For (docker compose, a load balancer), trust its first hop.
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# Behind proxies that append to X-Forwarded-For (a load balancer, a CDN), how many there are: the
+# client is the entry that many from the right (entries further left are the client's own word).
+# 0: the connection's address. allauth's sign-in limits count by the same address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
