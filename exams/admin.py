@@ -57,13 +57,35 @@ class ObjectiveInline(admin.TabularInline):
     fields = ["position", "number", "name"]
 
 
+class DomainAdminForm(forms.ModelForm):
+    """A domain edited on its own page keeps its exam's weights at 100% (on the exam's page they
+    are edited together)."""
+
+    class Meta:
+        model = Domain
+        fields = ["exam", "position", "number", "name", "weight"]
+
+    def clean(self):
+        cleaned = super().clean()
+        exam, weight = cleaned.get("exam"), cleaned.get("weight")
+        if exam is not None and weight is not None:
+            others = exam.domains.exclude(pk=self.instance.pk).values_list("weight", flat=True)
+            for error in blueprint_errors([*others, weight]):
+                self.add_error("weight", f"{error} Change the weights together on the exam's page.")
+        return cleaned
+
+
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
+    form = DomainAdminForm
     list_display = ["number", "name", "exam", "weight"]
     list_filter = ["exam"]
     search_fields = ["name", "number", "exam__code"]
     list_select_related = ["exam"]
     inlines = [ObjectiveInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the other weights would no longer sum to 100: remove a domain on the exam's page
 
 
 @admin.register(Objective)

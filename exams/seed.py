@@ -84,7 +84,13 @@ def load_exam_file(path: Path, *, force: bool = False) -> LoadResult:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise SeedError(f"{path.name}: cannot read JSON ({exc})") from exc
-    return load_exam(data, force=force)
+    try:
+        return load_exam(data, force=force)
+    except SeedError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of the wrong kind
+        what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise SeedError(f"{path.name}: malformed seed data ({what}); see exams/seed_data/FORMAT.md") from exc
 
 
 @transaction.atomic

@@ -140,3 +140,21 @@ def test_an_objective_with_questions_cannot_be_deleted_but_its_exam_can():
         question.objective.delete()
     question.exam.delete()
     assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_domain_edited_on_its_own_keeps_the_exam_at_100_percent(client, admin_user):
+    exam = ExamFactory()
+    first = DomainFactory(exam=exam, number="1.0", weight=60)
+    DomainFactory(exam=exam, number="2.0", weight=40)
+    client.force_login(admin_user)
+    url = f"/admin/exams/domain/{first.pk}/change/"
+    data = {"exam": exam.pk, "number": "1.0", "name": first.name, "position": first.position, "weight": 70,
+            "objectives-TOTAL_FORMS": 0, "objectives-INITIAL_FORMS": 0, "objectives-MIN_NUM_FORMS": 0,
+            "objectives-MAX_NUM_FORMS": 1000}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Domain weights must sum to 100% (they sum to 110%). Change the weights together" in response.content.decode()
+    first.refresh_from_db()
+    assert first.weight == 60
+    assert client.post(url, {**data, "name": "Renamed", "weight": 60}).status_code == 302
+    assert client.get(f"/admin/exams/domain/{first.pk}/delete/").status_code == 403

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from exams.models import Choice, Domain, Exam, Objective, Question
 from exams.rules import question_errors
-from exams.seed import SEED_DIR, load_exam
+from exams.seed import SEED_DIR, SeedError, load_exam, load_exam_file
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,32 @@ def test_force_reloads_edited_content_in_place():
 def test_bad_options_get_a_clear_message():
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("seed", "--env", "staging")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "100", "--env", "dev"], "takes no --env or --force"),
+    (["--learners", "10"], "--learners and --answers go with --scale"),
+    (["--scale", "5"], "between 10 and 5,000,000"),
+])
+def test_options_that_do_not_go_together_are_refused(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("seed", *args)
+    assert not Exam.objects.exists()
+
+
+@pytest.mark.parametrize("break_it, message", [
+    (lambda d: d["domains"][0].pop("weight"), "missing field 'weight'"),
+    (lambda d: d["questions"][0].update(difficulty="hard"), "invalid literal for int()"),
+    (lambda d: d["questions"][0].pop("stem"), "missing field 'stem'"),
+])
+def test_a_file_with_missing_or_mistyped_fields_is_a_clear_error(tmp_path, break_it, message):
+    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
+    break_it(data)
+    path = tmp_path / "PTP-100.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SeedError, match=f"PTP-100.json: malformed seed data .*{message}"):
+        load_exam_file(path)
+    assert not Exam.objects.exists()
 
 
 def test_prod_env_needs_admin_credentials_and_creates_only_the_admin(monkeypatch):

@@ -24,13 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Reload exams that are already there.")
         parser.add_argument("--scale", type=int, metavar="N",
                             help="Instead: create a synthetic exam with N questions, learners and answers (benchmarks).")
-        parser.add_argument("--learners", type=int, default=2000, help="With --scale: how many learners (default 2000).")
-        parser.add_argument("--answers", type=int, default=1_000_000, help="With --scale: how many answers (default 1,000,000).")
+        parser.add_argument("--learners", type=int, help="With --scale: how many learners (default 2000).")
+        parser.add_argument("--answers", type=int, help="With --scale: how many answers (default 1,000,000).")
 
-    def handle(self, *args, env=None, force=False, scale=None, learners=2000, answers=1_000_000, **options):
+    def handle(self, *args, env=None, force=False, scale=None, learners=None, answers=None, **options):
         if scale is not None:
-            self._scale(scale, learners, answers)
+            if env or force:
+                raise CommandError("--scale creates its own synthetic exam: it takes no --env or --force.")
+            self._scale(scale, 2000 if learners is None else learners, 1_000_000 if answers is None else answers)
             return
+        if learners is not None or answers is not None:
+            raise CommandError("--learners and --answers go with --scale.")
         env = env or ("dev" if settings.DEBUG else "prod")
         if env == "prod":
             self._admin_from_environment()
