@@ -143,3 +143,25 @@ def dashboard_for(user) -> dict:
         "min_readiness_answers": est.MIN_ANSWERS_FOR_READINESS,
         "ready_threshold": round(100 * est.READY_THRESHOLD),
     }
+
+
+def objective_mastery_for(user, exam) -> list[dict]:
+    """Every objective of the exam by blueprint domain, with the learner's mastery (or how many
+    answers it still needs): two queries, whatever the history."""
+    progress = ExamProgress.objects.filter(user=user, exam=exam).first()
+    mine = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user, exam=exam)}
+    overall = (progress.theta, progress.variance) if progress else (0.0, 1.5)
+    domains = []
+    for domain in exam.domains.prefetch_related("objectives"):
+        rows = []
+        for objective in domain.objectives.all():
+            m = mine.get(objective.pk)
+            answered = m.answered if m else 0
+            mastery = None
+            if m is not None and answered >= est.MIN_ANSWERS_FOR_MASTERY:
+                pooled, _ = est.objective_posterior(m.theta, m.variance, overall_theta=overall[0], overall_variance=overall[1])
+                mastery = est.mastery_percent(pooled)
+            rows.append({"objective": objective, "answered": answered, "correct": m.correct if m else 0,
+                         "mastery": mastery, "needs": max(0, est.MIN_ANSWERS_FOR_MASTERY - answered)})
+        domains.append({"domain": domain, "objectives": rows})
+    return domains

@@ -12,7 +12,8 @@ from exams.models import Question
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 from study import selectors
-from study.dashboard import dashboard_for
+from study.dashboard import dashboard_for, objective_mastery_for
+from study.estimator import MIN_ANSWERS_FOR_MASTERY
 from study.forms import BookmarkForm, FeedbackForm, PracticeStartForm
 from study.grading import InvalidAnswer
 from study.models import Bookmark, SessionItem, StudySession
@@ -95,6 +96,8 @@ def _render_exam_detail(request, exam, form, status=200):
             StudySession.objects.for_user(request.user).filter(exam=exam)[:10] if request.user.is_authenticated else []
         ),
         "seconds_per_question": round(exam.duration_minutes * 60 / exam.question_count),
+        "mastery": objective_mastery_for(request.user, exam) if request.user.is_authenticated else [],
+        "min_mastery_answers": MIN_ANSWERS_FOR_MASTERY,
     }
     return render(request, "study/exam_detail.html", context, status=status)
 

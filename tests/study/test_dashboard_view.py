@@ -4,8 +4,9 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from exams.models import Objective
 from study import estimator as est
-from study.models import ReviewCard, StudySession
+from study.models import ObjectiveMastery, ReviewCard, StudySession
 from study.progress import reviews_due_by
 from study.services import SessionRequest, answer_record, session_start
 from tests.answers import correct_post_data, wrong_post_data
@@ -80,3 +81,22 @@ def test_due_reviews_say_so_when_none_are_due_today(learner_client, learner, tes
     due = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "due", "back": "dashboard"}, follow=True)
     assert "No reviews are due today" in due.content.decode()
     assert due.redirect_chain[-1][0] == "/dashboard/"
+
+
+def test_the_exam_page_lists_mastery_for_every_objective(learner_client, learner, test_exam):
+    objectives = list(Objective.objects.filter(domain__exam=test_exam).order_by("domain__position", "position"))
+    page = learner_client.get(f"/exams/{test_exam.code}/").content.decode()
+    assert page.count('class="mastery-row"') == len(objectives) and "not started" in page
+
+    for _ in range(3):
+        practise(learner, test_exam, 8, right_every=1)
+    page = learner_client.get(f"/exams/{test_exam.code}/").content.decode()
+    masteries = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=learner)}
+    for objective in objectives:
+        m = masteries.get(objective.pk)
+        if m and m.answered >= est.MIN_ANSWERS_FOR_MASTERY:
+            assert f'aria-label="{objective.number} mastery"' in page
+            assert f"{m.correct} of {m.answered} right" in page
+        elif m:
+            assert f"not enough data: {est.MIN_ANSWERS_FOR_MASTERY - m.answered} more answer" in page
+    assert any(m.answered >= est.MIN_ANSWERS_FOR_MASTERY for m in masteries.values())
