@@ -1,7 +1,7 @@
 """The learner's dashboard, read from incrementally kept progress in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -10,7 +10,7 @@ from exams.models import Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import reviews_due_by, week_start
+from study.progress import exam_readiness, reviews_due_by, week_start
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
@@ -106,6 +106,7 @@ def dashboard_for(user) -> dict:
     for progress in progresses:
         mine = {m.objective_id: m for m in masteries if m.exam_id == progress.exam_id}
         board = ExamDashboard(progress=progress, due_today=due.get(progress.exam_id, 0))
+        _readiness_age(progress, mine, now)
         overall = (progress.theta, progress.variance)
         areas = []
         for domain in exam_blueprint(progress.exam):
@@ -143,6 +144,22 @@ def dashboard_for(user) -> dict:
         "min_readiness_answers": est.MIN_ANSWERS_FOR_READINESS,
         "ready_threshold": round(100 * est.READY_THRESHOLD),
     }
+
+
+def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> None:
+    """Readiness as of today, not as of the last answer: evidence fades with idle days (the same
+    drift an answer applies), so a learner back after months sees a wider, less certain estimate."""
+    idle = (now - progress.last_answer_at).total_seconds() / 86400 if progress.last_answer_at else 0.0
+    if progress.readiness is None or idle < 1:
+        return
+    drift = est.DRIFT_PER_DAY * idle
+    aged = exam_readiness(
+        exam=progress.exam,
+        overall=(progress.theta, min(est.PRIOR_VARIANCE, progress.variance + drift)),
+        masteries={oid: (m.theta, min(est.PRIOR_VARIANCE, m.variance + drift)) for oid, m in mine.items()},
+    )
+    progress.readiness, progress.readiness_low, progress.readiness_high = aged.probability, aged.low, aged.high
+    progress.idle_days = int(idle)
 
 
 def objective_mastery_for(user, exam) -> list[dict]:

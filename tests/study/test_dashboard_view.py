@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.utils import timezone
 
 from exams.models import Objective
 from study import estimator as est
-from study.models import ObjectiveMastery, ReviewCard, StudySession
+from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudySession
 from study.progress import reviews_due_by
 from study.services import SessionRequest, answer_record, session_start
 from tests.answers import correct_post_data, wrong_post_data
@@ -77,7 +78,7 @@ def test_missed_and_due_are_one_click_from_the_dashboard(learner_client, learner
 
 
 def test_due_reviews_say_so_when_none_are_due_today(learner_client, learner, test_exam):
-    practise(learner, test_exam, 8, right_every=1)  # all right: next reviews are days away
+    practise(learner, test_exam, 8)  # right or wrong, a first answer is next reviewed on a later day
     due = learner_client.post(f"/exams/{test_exam.code}/start/", {"quick": "due", "back": "dashboard"}, follow=True)
     assert "No reviews are due today" in due.content.decode()
     assert due.redirect_chain[-1][0] == "/dashboard/"
@@ -100,3 +101,27 @@ def test_the_exam_page_lists_mastery_for_every_objective(learner_client, learner
         elif m:
             assert f"not enough data: {est.MIN_ANSWERS_FOR_MASTERY - m.answered} more answer" in page
     assert any(m.answered >= est.MIN_ANSWERS_FOR_MASTERY for m in masteries.values())
+
+
+def test_readiness_fades_while_the_learner_is_away(learner_client, learner, test_exam):
+    for i in range(30):
+        QuestionFactory(objective=test_exam.domains.first().objectives.first(), stem=f"away {i}", difficulty=1 + i % 5)
+    practise(learner, test_exam, 30, right_every=10)  # nine in ten right
+    progress = ExamProgress.objects.get(user=learner)
+    assert progress.readiness > 0.05
+    fresh = learner_client.get("/dashboard/").content.decode()
+    assert f'<div class="readiness-value">{round(100 * progress.readiness)}%</div>' in fresh
+    assert "Last studied" not in fresh
+
+    ExamProgress.objects.filter(pk=progress.pk).update(last_answer_at=F("last_answer_at") - timedelta(days=90))
+    ObjectiveMastery.objects.filter(user=learner).update(last_answer_at=F("last_answer_at") - timedelta(days=90))
+    away = learner_client.get("/dashboard/").content.decode()
+
+    def band(page):
+        low, high = re.search(r"chance of passing today · likely (\d+)%–(\d+)%", page).groups()
+        return int(high) - int(low)
+
+    assert band(away) > band(fresh)
+    assert "Last studied 90 days ago: older answers count for less, so the range widens." in away
+    progress.refresh_from_db()
+    assert progress.readiness is not None  # nothing is written by looking
