@@ -107,3 +107,18 @@ def _completion(model: str, reply: Reply) -> dict:
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }
+
+
+def configure_generation(settings, server: "FakeLLM") -> None:
+    """Point the site's generation settings at `server`, with test prices and fast retries."""
+    settings.AI_BASE_URL = server.base_url
+    settings.AI_API_KEY = "test-key"
+    settings.AI_MODEL = "test/model"
+    settings.AI_PRICES = {"test/model": {"prompt": 1.0, "completion": 2.0}, "default": {"prompt": 5.0, "completion": 5.0}}
+    settings.AI_TIMEOUT_SECONDS = 0.5
+    settings.AI_MAX_RETRIES = 2
+    settings.AI_RETRY_BASE_SECONDS = 0.01
+    settings.AI_REQUESTS_PER_MINUTE = 1000
+    settings.AI_FAILURE_BUDGET = 3
+    settings.AI_BATCH_SIZE = 10
+    settings.AI_MONTHLY_BUDGET_USD = 50.0
