@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -142,14 +143,18 @@ def session_create(request, code):
 
 
 # --- sessions -----------------------------------------------------------------------------
+UNFINISHED_SHOWN = 100
+FINISHED_PER_PAGE = 50
+
 @login_required
 def session_list(request):
-    sessions = list(StudySession.objects.for_user(request.user).select_related("exam")[:200])
-    sessions = [session_expire_if_due(session=s) for s in sessions]
-    answered = selectors.answered_counts(session_ids=[s.pk for s in sessions if not s.is_finished])
-    unfinished = [{"session": s, "answered": answered.get(s.pk, 0)} for s in sessions if not s.is_finished]
-    finished = [s for s in sessions if s.is_finished]
-    return render(request, "study/session_list.html", {"unfinished": unfinished, "finished": finished})
+    mine = StudySession.objects.for_user(request.user).select_related("exam")
+    open_sessions = [session_expire_if_due(session=s) for s in mine.unfinished()[:UNFINISHED_SHOWN]]
+    answered = selectors.answered_counts(session_ids=[s.pk for s in open_sessions if not s.is_finished])
+    unfinished = [{"session": s, "answered": answered.get(s.pk, 0)} for s in open_sessions if not s.is_finished]
+    page = Paginator(mine.exclude(status=StudySession.Status.IN_PROGRESS).order_by("-submitted_at", "-pk"),
+                     FINISHED_PER_PAGE).get_page(int_param(request.GET.get("page"), default=1))
+    return render(request, "study/session_list.html", {"unfinished": unfinished, "finished": page})
 
 
 @login_required

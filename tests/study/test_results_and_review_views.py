@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from study.models import QuestionFeedback, StudySession
+from study.services import session_submit
 from tests.answers import correct_post_data, wrong_post_data
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +127,21 @@ def test_exam_page_shows_blueprint_history_and_start_forms(learner_client, learn
     for text in ("1.0 Networking Basics", "60%", "Start practice", "Start exam simulation", "In progress", "8 questions in 16 minutes"):
         assert text in page, text
     assert learner_client.get("/exams/NOPE-1/").status_code == 404
+
+
+def test_every_unfinished_session_shows_and_finished_ones_page(learner_client, learner, start, settings):
+    from study import views
+
+    old_unfinished = start(learner)
+    StudySession.objects.filter(pk=old_unfinished.pk).update(started_at=timezone.now() - timedelta(days=400))
+    finished = []
+    for _ in range(views.FINISHED_PER_PAGE + 3):
+        session = start(learner, count=1)
+        finished.append(session_submit(session=session))
+    page = learner_client.get("/sessions/").content.decode()
+    assert f'href="/sessions/{old_unfinished.pk}/' in page
+    assert page.count('>Results</a>') == views.FINISHED_PER_PAGE and "Page 1 of 2" in page
+    older = learner_client.get("/sessions/?page=2").content.decode()
+    assert older.count('>Results</a>') == 3
+    assert learner_client.get("/sessions/?page=abc").status_code == 200
+    assert learner_client.get("/sessions/?page=99").status_code == 200
