@@ -1,9 +1,9 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from exams.models import Exam, Question
 from exams.selectors import servable_counts
-from study.models import SessionItem, StudySession
+from study.models import ExamProgress, ReviewCard, SessionItem, StudySession
 
 
 def exam_catalogue() -> list[Exam]:
@@ -23,21 +23,15 @@ def exam_for_learner(code: str) -> Exam:
 
 
 def learner_progress_by_exam(*, user) -> dict[int, dict]:
-    """Per exam: distinct questions answered, share of those answers correct, sessions started."""
-    rows = (
-        SessionItem.objects.filter(session__user=user, response__isnull=False)
-        .values("session__exam_id")
-        .annotate(
-            seen=Count("question_id", distinct=True),
-            answers=Count("id"),
-            correct=Count("id", filter=Q(is_correct=True)),
-        )
-    )
+    """Per exam: distinct questions answered (one review card each), share of answers correct,
+    sessions started. Read from the progress kept per answer, never from the answer history."""
     progress = {
-        r["session__exam_id"]: {"seen": r["seen"], "accuracy": round(100 * r["correct"] / r["answers"]) if r["answers"] else None}
-        for r in rows
+        p.exam_id: {"seen": 0, "accuracy": round(100 * p.correct / p.answered) if p.answered else None}
+        for p in ExamProgress.objects.filter(user=user).only("exam_id", "answered", "correct")
     }
-    for row in StudySession.objects.filter(user=user).values("exam_id").annotate(n=Count("id")):
+    for row in ReviewCard.objects.filter(user=user).order_by().values("exam_id").annotate(n=Count("id")):
+        progress.setdefault(row["exam_id"], {"seen": 0, "accuracy": None})["seen"] = row["n"]
+    for row in StudySession.objects.filter(user=user).order_by().values("exam_id").annotate(n=Count("id")):
         progress.setdefault(row["exam_id"], {"seen": 0, "accuracy": None})["sessions"] = row["n"]
     return progress
 
