@@ -46,7 +46,9 @@ def shared_database_url(transactional_db, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip(f"no way to share a {connection.vendor} test database with the worker")
     if not connection.is_in_memory_db():
-        yield f"sqlite:///{settings_dict['NAME']}"
+        # The worker opens the same file with the same backend (libSQL's on the libSQL run).
+        scheme = "libsql" if settings_dict["ENGINE"] == "pingtopass.db.libsql" else "sqlite"
+        yield f"{scheme}:///{settings_dict['NAME']}"
         return
     connection.ensure_connection()
     memory, name = connection.connection, settings_dict["NAME"]
