@@ -11,8 +11,12 @@ QuestionType = Literal["single", "multiple", "truefalse", "ordering", "matching"
 
 
 # Fields with defaults are optional when reading an answer but listed as required in the schema
-# sent to the model, as strict structured output demands.
-STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_serialization_defaults_required=True)
+# sent to the model, as strict structured output demands; the schema forbids other keys, but an
+# answer that adds one (models without structured output do) loses only that key, not the item.
+STRICT = ConfigDict(
+    extra="ignore", str_strip_whitespace=True, json_schema_serialization_defaults_required=True,
+    json_schema_extra={"additionalProperties": False},
+)
 
 
 class GeneratedChoice(BaseModel):

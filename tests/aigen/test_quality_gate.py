@@ -1,9 +1,11 @@
 """The gate on its own: what it refuses and why, in the words a moderator reads in the call log."""
 
+import json
+
 import pytest
 
 from aigen.quality import DuplicateFinder, item_problems, normalise
-from aigen.schema import UnreadableAnswer, batch_items, item_parse
+from aigen.schema import UnreadableAnswer, batch_items, item_parse, response_format
 from tests.aigen.samples import GOOD, with_changes
 
 
@@ -62,6 +64,13 @@ def test_schema_problems_name_the_field():
         "Schema: difficulty: Field required", "Schema: explanation: Field required",
         "Schema: reference_url: Field required", "Schema: choices: Field required",
     ]
+
+
+def test_a_stray_key_costs_only_that_key_and_the_schema_still_forbids_others():
+    item = {**GOOD[0], "id": 7, "choices": [{**c, "letter": "A"} for c in GOOD[0]["choices"]]}
+    assert problems(item) == []
+    schema = json.dumps(response_format())
+    assert schema.count('"additionalProperties": false') == 3  # batch, question, choice
 
 
 def test_normalising_ignores_case_punctuation_and_spacing():
