@@ -112,9 +112,13 @@ class Entitlements:
             return Decision(False, self._daily_limit_message(), "daily")
         return ALLOWED
 
+    def counts_against_allowance(self, session: StudySession) -> bool:
+        """Do this session's answers use up the free daily allowance (shown on its pages)?"""
+        return not self.is_pro and session.mode != StudySession.Mode.EXAM
+
     def can_answer(self, item: SessionItem) -> Decision:
         """Exam simulations always run to the end; revising a saved answer is never a new question."""
-        if self.is_pro or item.session.mode == StudySession.Mode.EXAM or item.response is not None:
+        if not self.counts_against_allowance(item.session) or item.response is not None:
             return ALLOWED
         if self.questions_left_today == 0:
             return Decision(False, self._daily_limit_message(), "daily")

@@ -211,7 +211,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
         "touched": posted is not None and posted.get("touched") == "1",
         "entitlements": entitlements,
-        "allowance_applies": not entitlements.is_pro and session.mode != StudySession.Mode.EXAM,
+        "allowance_applies": entitlements.counts_against_allowance(session),
         "limit_message": "" if session.is_finished else entitlements.can_answer(item).message,
     }
     # Where answers can change until the end, moving between questions saves the card on the way.
