@@ -39,6 +39,16 @@ def test_dashboard_shows_progress_readiness_areas_and_reviews(learner_client, le
                  "Reviews due today", "Study streak", "1 day", "Trend by week", "Readiness is the chance you would pass PTP-100"):
         assert text in page, text
     assert "Not enough data" not in page.split("Weak areas")[0]
+    # The numbers are the learner's: answered count, the weakest objective with its mastery, and
+    # a readiness that matches what progress holds.
+    progress = ExamProgress.objects.get(user=learner, exam=test_exam)
+    assert f'<div class="stat-value">{progress.answered}</div>' in page
+    assert f'<div class="readiness-value">{round(100 * progress.readiness)}%</div>' in page
+    areas = page.split("Weak areas")[1].split("Trend by week")[0]
+    for m in ObjectiveMastery.objects.filter(user=learner).select_related("objective"):
+        listed = f"<span>{m.objective.number} {m.objective.name}</span>" in areas
+        assert listed == (m.answered >= est.MIN_ANSWERS_FOR_MASTERY), (m.objective.number, m.answered)
+    assert re.search(r'<span class="badge badge-bad">\d+%</span>', areas)
 
 
 def test_dashboard_says_not_enough_data_early(learner_client, learner, test_exam):
