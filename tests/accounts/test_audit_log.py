@@ -65,6 +65,20 @@ def test_question_review_and_edits_are_logged(client, moderator):
     assert rejected.actor == moderator and rejected.target_id == str(question.pk) and rejected.detail["note"] == "Ambiguous"
     assert events("question_approved")[0].actor == moderator
 
+    data = {"exam": question.exam_id, "objective": question.objective_id, "type": question.type,
+            "choose_count": question.choose_count, "difficulty": 4, "stem": question.stem + " (edited)",
+            "explanation": question.explanation, "reference_url": "", "tags": "", "is_active": "on",
+            "review_status": "approved", "review_note": "",
+            "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0, "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000}
+    for i, choice in enumerate(question.choices.all()):
+        data["choices-TOTAL_FORMS"] = data["choices-INITIAL_FORMS"] = i + 1
+        data.update({f"choices-{i}-id": choice.pk, f"choices-{i}-question": question.pk, f"choices-{i}-position": choice.position,
+                     f"choices-{i}-text": choice.text, f"choices-{i}-explanation": choice.explanation or "why",
+                     f"choices-{i}-match_text": choice.match_text, **({f"choices-{i}-is_correct": "on"} if choice.is_correct else {})})
+    assert client.post(f"/admin/exams/question/{question.pk}/change/", data).status_code == 302
+    [edited] = events("question_edited")
+    assert edited.actor == moderator and edited.detail["fields"] == ["difficulty", "stem"]
+
 
 def test_the_audit_log_is_read_only_in_admin(client, admin_user, learner):
     client.force_login(admin_user)

@@ -52,5 +52,11 @@ def test_it_sends_a_password_reset_email(client, learner):
     assert "/accounts/password/reset/key/" in mail.outbox[-1].body
 
 
-def test_google_sign_in_appears_only_when_configured(client):
+def test_google_sign_in_appears_only_when_configured(client, settings):
     assert b"Google" not in client.get("/accounts/login/").content
+    settings.SOCIALACCOUNT_PROVIDERS = {"google": {
+        **settings.SOCIALACCOUNT_PROVIDERS["google"],
+        "APPS": [{"client_id": "test-client.apps.googleusercontent.com", "secret": "test-secret", "key": ""}],
+    }}
+    page = client.get("/accounts/login/").content.decode()
+    assert "Google" in page and "/accounts/google/login/" in page
