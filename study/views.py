@@ -39,6 +39,7 @@ from study.services import (
 # --- access helpers: only what the user may see, everything else is a 404 -------------------
 def _get_session_for_user(request, pk: int) -> StudySession:
     session = get_object_or_404(StudySession.objects.select_related("exam"), pk=pk, user=request.user)
+    session.user = request.user  # the same row: services that read session.user need no second query
     return session_expire_if_due(session=session)
 
 
