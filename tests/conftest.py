@@ -134,3 +134,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fake_llm(settings):
+    """A scripted OpenAI-compatible server on loopback; generation is configured to use it."""
+    from tests.aigen.fake_llm import FakeLLM, configure_generation
+
+    server = FakeLLM().start()
+    configure_generation(settings, server)
+    yield server
+    server.stop()

@@ -5,19 +5,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exams.models import Question
-from tests.aigen.fake_llm import FakeLLM, Reply, configure_generation
+from tests.aigen.fake_llm import Reply
 from tests.aigen.samples import batch, good
 from tests.browser.journeys import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def fake_llm(settings):
-    server = FakeLLM().start()
-    configure_generation(settings, server)
-    yield server
-    server.stop()
 
 
 def both_themes(page: Page, shoot, name: str) -> None:

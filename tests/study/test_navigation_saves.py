@@ -28,11 +28,12 @@ def item_of_type(session, kind):
     return next(item for item in session.items.select_related("question") if item.question.type == kind)
 
 
-def test_next_saves_the_picked_answer_and_shows_the_next_question(learner_client, exam_session):
-    item = exam_session.items.get(position=1)
-    response = learner_client.post(answer_url(item), {**picked(item), "go": "2"})
+@pytest.mark.parametrize("position, go, then", [(1, "2", "q/2/"), (8, "review", "finish/")])
+def test_next_and_review_save_the_picked_answer_on_the_way(learner_client, exam_session, position, go, then):
+    item = exam_session.items.get(position=position)
+    response = learner_client.post(answer_url(item), {**picked(item), "go": go})
 
-    assert response.status_code == 302 and response["Location"] == f"/sessions/{exam_session.pk}/q/2/"
+    assert response.status_code == 302 and response["Location"] == f"/sessions/{exam_session.pk}/{then}"
     item.refresh_from_db()
     assert item.response is not None
 
@@ -78,14 +79,6 @@ def test_a_half_answer_stops_navigation_and_keeps_the_picks(learner_client, exam
     assert f'name="choice" value="{one_pick[0]}" checked' in page
     item.refresh_from_db()
     assert item.response is None
-
-
-def test_review_and_submit_saves_the_last_answer_first(learner_client, exam_session):
-    item = exam_session.items.get(position=8)
-    response = learner_client.post(answer_url(item), {**picked(item), "go": "review"})
-    assert response.status_code == 302 and response["Location"] == f"/sessions/{exam_session.pk}/finish/"
-    item.refresh_from_db()
-    assert item.response is not None
 
 
 def test_a_bad_target_stays_on_the_question(learner_client, exam_session):
