@@ -84,11 +84,18 @@ class User(AbstractUser):
     def name(self) -> str:
         return self.get_short_name()
 
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_role", None)
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def role(self) -> str:
+        """Read once per instance (a request's user): plan checks ask it on every page."""
         from accounts.roles import user_role
 
-        return user_role(self)
+        if "_role" not in self.__dict__:
+            self.__dict__["_role"] = user_role(self)
+        return self.__dict__["_role"]
 
     @property
     def is_moderator(self) -> bool:

@@ -51,6 +51,7 @@ def user_set_role(*, user, role: str, actor=None, request=None) -> None:
     user.is_staff = role in (MODERATOR, ADMIN)
     user.is_superuser = role == ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
+    user.__dict__.pop("_role", None)  # the instance's remembered role is out of date
     if previous != role:
         from accounts.audit import audit_log
 
