@@ -180,5 +180,6 @@ def objective_mastery_for(user, exam) -> list[dict]:
                 mastery = est.mastery_percent(pooled)
             rows.append({"objective": objective, "answered": answered, "correct": m.correct if m else 0,
                          "mastery": mastery, "needs": max(0, est.MIN_ANSWERS_FOR_MASTERY - answered)})
-        domains.append({"domain": domain, "objectives": rows})
+        domains.append({"domain": domain, "objectives": rows, "answered": sum(r["answered"] for r in rows),
+                        "known": sum(r["mastery"] is not None for r in rows)})
     return domains
