@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from fsrs import Rating
 
-from billing.entitlements import entitlements_for
+from billing.entitlements import Entitlements, entitlements_for
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
 from study.grading import InvalidAnswer, is_correct, response_from_form
@@ -233,7 +233,9 @@ def _time_spent(item: SessionItem, client_seconds, now) -> float:
     return round(min(max(seconds, 0.0), MAX_CLIENT_SECONDS), 1)
 
 
-def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=None) -> AnswerOutcome:
+def answer_record(
+    *, item: SessionItem, data, client_seconds=None, confidence=None, entitlements: Entitlements | None = None
+) -> AnswerOutcome:
     """Save the learner's answer to one item: one idempotent write.
 
     With instant feedback the first answer is final: a repeat (double click, resent form, back
@@ -248,9 +250,11 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
     if session.is_expired(now):
         session_submit(session=session, expired=True)
         raise SessionExpired("Time is up. Your session was submitted with the answers you had given.")
-    decision = entitlements_for(session.user, now=now).can_answer(item)
+    entitlements = entitlements or entitlements_for(session.user, now=now)
+    decision = entitlements.can_answer(item)
     if not decision:
         raise UpgradeRequired(decision.message, decision.feature)
+    first_answer = item.response is None
     question = item.question
     choices = list(question.choices.all())
     response = response_from_form(question, item.choice_order, item.match_order, data)
@@ -288,6 +292,8 @@ def answer_record(*, item: SessionItem, data, client_seconds=None, confidence=No
         if recorded and session.gives_instant_feedback:
             _count_answer(question.pk, correct, fields["time_spent_seconds"])
             progress_record_answer(item=item)
+    if recorded and first_answer and entitlements.counts_against_allowance(session):
+        entitlements.answered_today += 1  # what the page drawn next says is left today
     return AnswerOutcome(item=item, recorded=recorded)
 
 

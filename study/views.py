@@ -43,6 +43,14 @@ def _get_session_for_user(request, pk: int) -> StudySession:
     return session_expire_if_due(session=session)
 
 
+def _entitlements(request):
+    """The signed-in learner's plan, worked out once per request (answering and drawing the card
+    both ask; answer_record keeps its count of today's answers current)."""
+    if not hasattr(request, "_entitlements"):
+        request._entitlements = entitlements_for(request.user)
+    return request._entitlements
+
+
 def _get_item(session: StudySession, position: int) -> SessionItem:
     item = (
         SessionItem.objects.select_related("question__objective__domain", "question__exam")
@@ -175,7 +183,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     reveal = item.is_answered and (session.gives_instant_feedback or session.is_finished)
     picked_ids = item.picked_choice_ids
     bookmark = Bookmark.objects.filter(user=request.user, question=question).first()
-    entitlements = entitlements_for(request.user)
+    entitlements = _entitlements(request)
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
     display = [
         {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
@@ -257,7 +265,7 @@ def _answer_save(request, session: StudySession, item: SessionItem):
     try:
         outcome = answer_record(
             item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
-            confidence=request.POST.get("confidence"),
+            confidence=request.POST.get("confidence"), entitlements=_entitlements(request),
         )
     except SessionExpired as exc:
         messages.error(request, str(exc))
