@@ -73,7 +73,10 @@ class Learner:
         self.base, self.email, self.password, self.cookie = base, email, password, cookie
         self.stats, self.think, self.code, self.rng = stats, think, code, rng
         jar = aiohttp.CookieJar(unsafe=True)
-        self.http = aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=30))
+        # Idle connections are dropped before gunicorn's 2 s keep-alive closes them, so a request
+        # after think time never lands on a socket the server is closing (a spurious reset).
+        self.http = aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=30),
+                                          connector=aiohttp.TCPConnector(keepalive_timeout=1.5))
         if cookie:
             jar.update_cookies({"sessionid": cookie}, response_url=URL(base))
 
@@ -172,6 +175,9 @@ def prepare(args):
     )
     cookies = json.loads(subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,
                                         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    if len(cookies) < max(args.steps):
+        raise SystemExit(f"The load database has {len(cookies)} learners, fewer than the largest step "
+                         f"({max(args.steps)}): run again with --fresh.")
     return env, code, cookies
 
 
