@@ -10,7 +10,7 @@ from exams.models import Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import exam_readiness, reviews_due_by, week_start
+from study.progress import exam_readiness, idle_days, reviews_due_by, week_start
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
@@ -24,6 +24,7 @@ class ExamDashboard:
     strong: list[dict] = field(default_factory=list)
     due_today: int = 0
     trend: dict = field(default_factory=dict)
+    idle_days: int = 0  # days since the last answer, when readiness was aged to today
 
     @property
     def exam(self):
@@ -106,7 +107,7 @@ def dashboard_for(user) -> dict:
     for progress in progresses:
         mine = {m.objective_id: m for m in masteries if m.exam_id == progress.exam_id}
         board = ExamDashboard(progress=progress, due_today=due.get(progress.exam_id, 0))
-        _readiness_age(progress, mine, now)
+        board.idle_days = _readiness_age(progress, mine, now)
         overall = (progress.theta, progress.variance)
         areas = []
         for domain in exam_blueprint(progress.exam):
@@ -117,9 +118,9 @@ def dashboard_for(user) -> dict:
                     continue
                 answered += m.answered
                 correct += m.correct
-                pooled, _ = est.objective_posterior(m.theta, m.variance, overall_theta=overall[0], overall_variance=overall[1])
-                if m.answered >= est.MIN_ANSWERS_FOR_MASTERY and oid in objectives:
-                    areas.append({"objective": objectives[oid], "mastery": est.mastery_percent(pooled), "answered": m.answered})
+                mastery = _mastery_percent(m, overall)
+                if mastery is not None and oid in objectives:
+                    areas.append({"objective": objectives[oid], "mastery": mastery, "answered": m.answered})
             board.domains.append({
                 "number": domain.number, "name": domain.name, "weight": domain.weight, "answered": answered,
                 "accuracy": round(100 * correct / answered) if answered else None,
@@ -146,20 +147,28 @@ def dashboard_for(user) -> dict:
     }
 
 
-def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> None:
+def _mastery_percent(mastery: ObjectiveMastery, overall: tuple[float, float]) -> int | None:
+    """An objective's mastery pooled with the exam-wide ability, or None below enough answers."""
+    if mastery.answered < est.MIN_ANSWERS_FOR_MASTERY:
+        return None
+    pooled, _ = est.objective_posterior(mastery.theta, mastery.variance, overall_theta=overall[0], overall_variance=overall[1])
+    return est.mastery_percent(pooled)
+
+
+def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> int:
     """Readiness as of today, not as of the last answer: evidence fades with idle days (the same
-    drift an answer applies), so a learner back after months sees a wider, less certain estimate."""
-    idle = (now - progress.last_answer_at).total_seconds() / 86400 if progress.last_answer_at else 0.0
+    drift an answer applies), so a learner back after months sees a wider, less certain estimate.
+    Returns the whole idle days (0 when the readiness stands as stored)."""
+    idle = idle_days(progress.last_answer_at, now)
     if progress.readiness is None or idle < 1:
-        return
-    drift = est.DRIFT_PER_DAY * idle
+        return 0
     aged = exam_readiness(
         exam=progress.exam,
-        overall=(progress.theta, min(est.PRIOR_VARIANCE, progress.variance + drift)),
-        masteries={oid: (m.theta, min(est.PRIOR_VARIANCE, m.variance + drift)) for oid, m in mine.items()},
+        overall=(progress.theta, est.aged_variance(progress.variance, idle)),
+        masteries={oid: (m.theta, est.aged_variance(m.variance, idle)) for oid, m in mine.items()},
     )
     progress.readiness, progress.readiness_low, progress.readiness_high = aged.probability, aged.low, aged.high
-    progress.idle_days = int(idle)
+    return int(idle)
 
 
 def objective_mastery_for(user, exam) -> list[dict]:
@@ -167,17 +176,14 @@ def objective_mastery_for(user, exam) -> list[dict]:
     answers it still needs): two queries, whatever the history."""
     progress = ExamProgress.objects.filter(user=user, exam=exam).first()
     mine = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user, exam=exam)}
-    overall = (progress.theta, progress.variance) if progress else (0.0, 1.5)
+    overall = (progress.theta, progress.variance) if progress else (est.PRIOR_MEAN, est.PRIOR_VARIANCE)
     domains = []
     for domain in exam.domains.prefetch_related("objectives"):
         rows = []
         for objective in domain.objectives.all():
             m = mine.get(objective.pk)
             answered = m.answered if m else 0
-            mastery = None
-            if m is not None and answered >= est.MIN_ANSWERS_FOR_MASTERY:
-                pooled, _ = est.objective_posterior(m.theta, m.variance, overall_theta=overall[0], overall_variance=overall[1])
-                mastery = est.mastery_percent(pooled)
+            mastery = _mastery_percent(m, overall) if m else None
             rows.append({"objective": objective, "answered": answered, "correct": m.correct if m else 0,
                          "mastery": mastery, "needs": max(0, est.MIN_ANSWERS_FOR_MASTERY - answered)})
         domains.append({"domain": domain, "objectives": rows, "answered": sum(r["answered"] for r in rows),

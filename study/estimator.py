@@ -39,8 +39,13 @@ def difficulty_logit(difficulty: int) -> float:
     return (difficulty - 3) * 0.8
 
 
+def aged_variance(variance: float, idle_days: float) -> float:
+    """An estimate's variance after idle days: old evidence fades, back to the prior at most."""
+    return min(PRIOR_VARIANCE, variance + DRIFT_PER_DAY * max(idle_days, 0.0))
+
+
 def ability_update(theta: float, variance: float, *, correct: bool, difficulty: int, idle_days: float = 0.0) -> tuple[float, float]:
-    variance = min(PRIOR_VARIANCE, variance + DRIFT_PER_DAY * max(idle_days, 0.0))
+    variance = aged_variance(variance, idle_days)
     p = sigmoid(theta - difficulty_logit(difficulty))
     new_variance = 1.0 / (1.0 / variance + p * (1.0 - p))
     return theta + new_variance * ((1.0 if correct else 0.0) - p), new_variance

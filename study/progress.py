@@ -39,7 +39,7 @@ def review_rating(*, correct: bool, confidence: int | None, seconds: float, pace
     return Rating.Good
 
 
-def _idle_days(last: datetime | None, now: datetime) -> float:
+def idle_days(last: datetime | None, now: datetime) -> float:
     return max((now - last).total_seconds() / 86400, 0.0) if last else 0.0
 
 
@@ -89,7 +89,7 @@ def progress_record_answer(*, item: SessionItem) -> None:
                       objective_id=question.objective_id)
     mastery.theta, mastery.variance = est.ability_update(
         mastery.theta, mastery.variance, correct=correct, difficulty=question.difficulty,
-        idle_days=_idle_days(mastery.last_answer_at, now),
+        idle_days=idle_days(mastery.last_answer_at, now),
     )
     mastery.answered += 1
     mastery.correct += correct
@@ -98,7 +98,7 @@ def progress_record_answer(*, item: SessionItem) -> None:
 
     progress.theta, progress.variance = est.ability_update(
         progress.theta, progress.variance, correct=correct, difficulty=question.difficulty,
-        idle_days=_idle_days(progress.last_answer_at, now),
+        idle_days=idle_days(progress.last_answer_at, now),
     )
     progress.answered += 1
     progress.correct += correct

@@ -266,7 +266,7 @@ def answer_record(
     if confidence not in (None, *SessionItem.Confidence.values):
         raise InvalidAnswer("Confidence must be guessing, fairly sure or certain.")
     seconds = _time_spent(item, client_seconds, now)
-    if not session.gives_instant_feedback and item.response is not None:
+    if not session.gives_instant_feedback and not first_answer:
         seconds = round(min(item.time_spent_seconds + seconds, MAX_CLIENT_SECONDS * 3), 1)  # a revisit adds its time
     fields = {
         "response": response, "is_correct": correct, "answered_at": now, "time_spent_seconds": seconds,

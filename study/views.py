@@ -72,7 +72,7 @@ def _redirect(request, url: str):
 @login_required
 def dashboard(request):
     context = dashboard_for(request.user)
-    context["entitlements"] = entitlements_for(request.user)
+    context["entitlements"] = _entitlements(request)
     if not context["exams"]:
         context["catalogue"] = selectors.exam_catalogue()
     return render(request, "study/dashboard.html", context)
@@ -93,7 +93,7 @@ def exam_detail(request, code):
 
 def _render_exam_detail(request, exam, form, status=200):
     sim_count, sim_minutes = simulation_shape(exam, exam.servable_count)
-    entitlements = entitlements_for(request.user)
+    entitlements = _entitlements(request)
     context = {
         "exam": exam,
         "entitlements": entitlements,
@@ -245,6 +245,11 @@ def question_view(request, pk, position):
             messages.error(request, "Time is up. Your session was submitted with the answers you had given.")
             return _redirect(request, reverse("study:results", args=[session.pk]))
         return _redirect(request, reverse("study:review", args=[session.pk]) + f"#q{position}")
+    return _show_question(request, session, position)
+
+
+def _show_question(request, session: StudySession, position: int):
+    """Draw a question of the session for the learner, noting when it was first shown."""
     item = _get_item(session, position)
     item_mark_shown(item=item)
     return _render_question(request, session, item)
@@ -284,7 +289,7 @@ def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
     """Previous, next, the grid and "review" in exam simulation and timed practice: what is
     picked on the card is saved on the way, so moving on never drops an answer."""
     if _answer_given(item.question, request.POST):
-        outcome, refused = _answer_save(request, session, item)
+        _, refused = _answer_save(request, session, item)
         if refused is not None:
             return refused
     if go == "review":
@@ -292,9 +297,7 @@ def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
     target = int_param(go)
     target = target if target and 1 <= target <= session.question_total else item.position
     if request.htmx:
-        next_item = _get_item(session, target)
-        item_mark_shown(item=next_item)
-        return _render_question(request, session, next_item)
+        return _show_question(request, session, target)
     return redirect(reverse("study:question", args=[session.pk, target]))
 
 
@@ -320,12 +323,9 @@ def answer_view(request, pk, position):
         not session.gives_instant_feedback and request.user.auto_advance and item.position < session.question_total
     )
     if advance:
-        next_url = reverse("study:question", args=[session.pk, item.position + 1])
         if request.htmx:
-            next_item = _get_item(session, item.position + 1)
-            item_mark_shown(item=next_item)
-            return trigger_client_event(_render_question(request, session, next_item), "answer-saved")
-        return redirect(next_url)
+            return trigger_client_event(_show_question(request, session, item.position + 1), "answer-saved")
+        return redirect(reverse("study:question", args=[session.pk, item.position + 1]))
     if request.htmx:
         return trigger_client_event(_render_question(request, session, item), "answer-saved")
     return redirect(item.get_absolute_url())
