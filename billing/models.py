@@ -4,11 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# Statuses after which Stripe charges nothing more; every other one may still charge.
+ENDED_STATUSES = ("canceled", "incomplete_expired")
+
 
 class SubscriptionQuerySet(models.QuerySet):
     def open(self):
         """Subscriptions Stripe may still charge for: all but the ended and the expired unpaid."""
-        return self.exclude(status__in=["canceled", "incomplete_expired"])
+        return self.exclude(status__in=ENDED_STATUSES)
 
 
 class Subscription(models.Model):

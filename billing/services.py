@@ -22,7 +22,7 @@ from djstripe.utils import convert_tstamp, get_id_from_stripe_data
 
 from accounts.audit import audit_log
 from billing.entitlements import entitlements_for
-from billing.models import Subscription
+from billing.models import ENDED_STATUSES, Subscription
 from billing.plans import PriceOption, trial_days_for
 
 logger = logging.getLogger("pingtopass.billing")
@@ -69,27 +69,29 @@ class AlreadySubscribed(BillingError):
     pass
 
 
+ALREADY_SUBSCRIBED = "You already have a subscription: change it, or update your card, from this page."
+
+
 class CheckoutNotYours(BillingError):
     """Checking again will not help."""
-
-
-# Subscriptions that already bill (or will): a second Checkout would charge the learner twice.
-BILLING_STATUSES = {"active", "trialing", "past_due", "unpaid", "incomplete"}
 
 
 def checkout_session_create(*, user, option: PriceOption, success_url: str, cancel_url: str) -> str:
     """Start Stripe Checkout for a Pro subscription; returns the URL to send the learner to.
 
-    Stripe, not our copy, says whether the learner subscribed already: a Checkout finished in
-    another tab may not have reached us yet. Such a subscription is folded in and refused."""
+    A subscription that may still charge is refused (a second one would charge twice): ours
+    first, then Stripe's, since a Checkout finished in another tab may not have reached us yet;
+    such a one is folded in."""
+    if Subscription.objects.filter(user=user).open().exists():
+        raise AlreadySubscribed(ALREADY_SUBSCRIBED)
     customer = customer_for_user(user=user)
     existing = _stripe_call("check your subscriptions", stripe.Subscription.list, customer=customer.id, status="all", limit=20)
     subscriptions = list(existing.get("data") or [])
     for data in subscriptions:
-        if data.get("status") in BILLING_STATUSES:
+        if data.get("status") not in ENDED_STATUSES:
             with contextlib.suppress(stripe.StripeError):
                 subscription_refresh(stripe_id=data["id"], user_hint=user.pk)
-            raise AlreadySubscribed("You already have a subscription: change it, or update your card, from this page.")
+            raise AlreadySubscribed(ALREADY_SUBSCRIBED)
     subscription_data: dict = {"metadata": {"user_id": str(user.pk)}}
     trial_days = 0 if subscriptions else trial_days_for(user)  # a trial comes with a first subscription only
     if trial_days:

@@ -63,9 +63,6 @@ def checkout(request):
     if option is None:
         messages.error(request, "Choose the monthly or the yearly plan.")
         return redirect("billing:pricing")
-    if Subscription.objects.filter(user=request.user).open().exists():
-        messages.info(request, "You already have a subscription: change it, or update your card, from this page.")
-        return redirect("billing:account")
     try:
         url = checkout_session_create(
             user=request.user, option=option,
