@@ -233,21 +233,24 @@ def _job_generate(job: GenerationJob) -> str:
         _batch_run(job, objective=objective, size=size, client=client, duplicates=duplicates)
 
 
-def job_questions_to_come(job: GenerationJob) -> dict[int, int]:
-    """Per objective, how many questions the job has still to write (it shares its count equally)."""
-    objective_ids = [objective.pk for objective in job.objectives.all()]
+def _objective_gaps(job: GenerationJob, objective_ids: list[int]) -> dict[int, int]:
+    """Per objective, its equal share of the job's count minus what the job wrote for it."""
     created = Counter(Question.objects.filter(ai_job_id=job.pk).values_list("objective_id", flat=True))
     share = blueprint_quota({pk: 1 for pk in objective_ids}, job.requested_count)
-    return {pk: max(0, share[pk] - created[pk]) for pk in objective_ids}
+    return {pk: share[pk] - created[pk] for pk in objective_ids}
+
+
+def job_questions_to_come(job: GenerationJob) -> dict[int, int]:
+    """Per objective, how many questions the job has still to write (it shares its count equally)."""
+    return {pk: max(0, gap) for pk, gap in _objective_gaps(job, [o.pk for o in job.objectives.all()]).items()}
 
 
 def _next_batch(job: GenerationJob, objectives: list[Objective], asked: Counter) -> tuple[Objective, int]:
     """The objective furthest behind its share (round robin among those behind) and the batch size."""
-    created = Counter(Question.objects.filter(ai_job_id=job.pk).values_list("objective_id", flat=True))
-    share = blueprint_quota({objective.pk: 1 for objective in objectives}, job.requested_count)
-    behind = [o for o in objectives if share[o.pk] > created[o.pk]] or objectives
-    objective = min(behind, key=lambda o: (asked[o.pk], created[o.pk] - share[o.pk]))
-    size = min(settings.AI_BATCH_SIZE, job.remaining_count, max(1, share[objective.pk] - created[objective.pk]))
+    gaps = _objective_gaps(job, [o.pk for o in objectives])
+    behind = [o for o in objectives if gaps[o.pk] > 0] or objectives
+    objective = min(behind, key=lambda o: (asked[o.pk], -gaps[o.pk]))
+    size = min(settings.AI_BATCH_SIZE, job.remaining_count, max(1, gaps[objective.pk]))
     return objective, size
 
 
