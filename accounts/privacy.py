@@ -24,6 +24,11 @@ class DeletionRefused(Exception):
     learner is told why, so they can try again."""
 
 
+def iso(value) -> str | None:
+    """A date or time for an export: ISO 8601, or None when there is none."""
+    return value.isoformat() if value else None
+
+
 def register_exporter(name: str, exporter: Callable[[User], object]) -> None:
     _exporters[name] = exporter
 
@@ -41,7 +46,7 @@ def user_data_export(*, user: User, request=None) -> dict:
             "display_name": user.display_name,
             "timezone": user.timezone,
             "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "last_login": iso(user.last_login),
             "settings": {
                 "theme": user.theme, "font_size": user.font_size, "show_timer": user.show_timer,
                 "auto_advance": user.auto_advance, "keyboard_hints": user.keyboard_hints,

@@ -3,25 +3,21 @@
 from django.conf import settings
 from djstripe.models import Invoice
 
-from accounts.privacy import DeletionRefused
+from accounts.privacy import DeletionRefused, iso
 from billing.models import Subscription
 from billing.services import subscriptions_cancel_for_user
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def export_billing_data(user) -> dict:
     return {
         "subscriptions": [
-            {"stripe_id": s.stripe_id, "status": s.status, "interval": s.interval, "created_at": _iso(s.created_at),
-             "current_period_end": _iso(s.current_period_end), "cancel_at_period_end": s.cancel_at_period_end,
-             "ended_at": _iso(s.ended_at)}
+            {"stripe_id": s.stripe_id, "status": s.status, "interval": s.interval, "created_at": iso(s.created_at),
+             "current_period_end": iso(s.current_period_end), "cancel_at_period_end": s.cancel_at_period_end,
+             "ended_at": iso(s.ended_at)}
             for s in Subscription.objects.filter(user=user)
         ],
         "invoices": [
-            {"number": i.number, "created": _iso(i.created), "total": i.total, "currency": i.currency, "status": i.status}
+            {"number": i.number, "created": iso(i.created), "total": i.total, "currency": i.currency, "status": i.status}
             for i in Invoice.objects.filter(customer__subscriber=user).order_by("created")
         ],
     }

@@ -1,5 +1,6 @@
 """What the study app contributes to a learner's data export and account deletion."""
 
+from accounts.privacy import iso
 from study.models import (
     Bookmark,
     ExamProgress,
@@ -24,7 +25,7 @@ def export_study_data(user) -> dict:
             "question": item.question.stem[:200],
             "response": item.response,
             "is_correct": item.is_correct,
-            "answered_at": item.answered_at.isoformat() if item.answered_at else None,
+            "answered_at": iso(item.answered_at),
             "time_spent_seconds": item.time_spent_seconds,
             "confidence": item.confidence,
             "flagged": item.flagged,
@@ -33,7 +34,7 @@ def export_study_data(user) -> dict:
         "sessions": [
             {
                 "id": s.pk, "exam": s.exam.code, "mode": s.mode, "status": s.status, "config": s.config,
-                "started_at": s.started_at.isoformat(), "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
+                "started_at": s.started_at.isoformat(), "submitted_at": iso(s.submitted_at),
                 "correct": s.correct_count, "total": s.question_total, "scaled_score": s.scaled_score, "passed": s.passed,
                 "report": s.report, "answers": answers_by_session.get(s.pk, []),
             }
@@ -52,10 +53,6 @@ def export_study_data(user) -> dict:
     }
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def _progress(user) -> dict:
     """Everything the dashboard is computed from: per exam, per objective, per day and week, and
     the review schedule."""
@@ -63,12 +60,12 @@ def _progress(user) -> dict:
         "exams": [
             {"exam": p.exam.code, "answered": p.answered, "correct": p.correct, "study_seconds": p.study_seconds,
              "ability": p.theta, "ability_variance": p.variance, "readiness": p.readiness,
-             "readiness_low": p.readiness_low, "readiness_high": p.readiness_high, "last_answer_at": _iso(p.last_answer_at)}
+             "readiness_low": p.readiness_low, "readiness_high": p.readiness_high, "last_answer_at": iso(p.last_answer_at)}
             for p in ExamProgress.objects.filter(user=user).select_related("exam").order_by("exam__code")
         ],
         "objectives": [
             {"exam": m.exam.code, "objective": m.objective.number, "answered": m.answered, "correct": m.correct,
-             "ability": m.theta, "ability_variance": m.variance, "last_answer_at": _iso(m.last_answer_at)}
+             "ability": m.theta, "ability_variance": m.variance, "last_answer_at": iso(m.last_answer_at)}
             for m in ObjectiveMastery.objects.filter(user=user).select_related("exam", "objective").order_by("exam__code", "objective__number")
         ],
         "study_days": [
@@ -81,7 +78,7 @@ def _progress(user) -> dict:
             for w in WeeklyStat.objects.filter(user=user).select_related("exam").order_by("week_start", "exam__code")
         ],
         "reviews": [
-            {"question_id": r.question_id, "exam": r.exam.code, "due": _iso(r.due), "last_rating": r.last_rating,
+            {"question_id": r.question_id, "exam": r.exam.code, "due": iso(r.due), "last_rating": r.last_rating,
              "reviews": r.reviews, "lapses": r.lapses}
             for r in ReviewCard.objects.filter(user=user).select_related("exam").order_by("due")
         ],
