@@ -337,6 +337,7 @@ SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
 
 CELERY_BEAT_SCHEDULE = {
     "expire-due-sessions": {"task": "study.sessions_expire_due", "schedule": 60.0},
+    "fold-pending-progress": {"task": "study.progress_catch_up_stale", "schedule": 300.0},
     "resume-lost-generation-jobs": {"task": "aigen.generation_jobs_resume", "schedule": 300.0},
 }
 

@@ -10,7 +10,7 @@ from exams.models import Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import exam_readiness, idle_days, reviews_due_by, week_start
+from study.progress import exam_readiness, idle_days, progress_catch_up, reviews_due_by, week_start
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
@@ -83,6 +83,7 @@ def _trend(stats: list[WeeklyStat], this_week: date) -> dict:
 
 
 def dashboard_for(user) -> dict:
+    progress_catch_up(user=user)
     now = timezone.now()
     local_now = now.astimezone(user.zone)
     today = local_now.date()
@@ -174,6 +175,7 @@ def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> int:
 def objective_mastery_for(user, exam) -> list[dict]:
     """Every objective of the exam by blueprint domain, with the learner's mastery (or how many
     answers it still needs): two queries, whatever the history."""
+    progress_catch_up(user=user)
     progress = ExamProgress.objects.filter(user=user, exam=exam).first()
     mine = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user, exam=exam)}
     overall = (progress.theta, progress.variance) if progress else (est.PRIOR_MEAN, est.PRIOR_VARIANCE)

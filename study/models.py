@@ -139,9 +139,17 @@ class SessionItem(models.Model):
     confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, null=True, blank=True)
     flagged = models.BooleanField(default=False)
     shown_at = models.DateTimeField(null=True, blank=True, help_text="When the question first appeared.")
+    progress_pending = models.BooleanField(
+        default=False, help_text="Answered with instant feedback; not yet folded into progress (study.progress)."
+    )
 
     class Meta:
         ordering = ["session", "position"]
+        indexes = [
+            # Only the few answers still to fold are in it: "anything pending for this learner?"
+            # is a lookup, not a scan, whatever the history.
+            models.Index(fields=["session"], condition=Q(progress_pending=True), name="item_progress_pending_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["session", "position"], name="item_position_unique"),
             models.UniqueConstraint(fields=["session", "question"], name="item_question_unique"),
@@ -239,7 +247,7 @@ class QuestionFeedback(models.Model):
 
 
 class ExamProgress(models.Model):
-    """A learner's running totals on one exam, updated with each answer so pages never rescan
+    """A learner's running totals on one exam, folded in from answers so pages never rescan
     the history. `theta`/`variance` is the overall ability the objective estimates pool towards."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_progress")

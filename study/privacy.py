@@ -12,9 +12,11 @@ from study.models import (
     StudySession,
     WeeklyStat,
 )
+from study.progress import progress_catch_up
 
 
 def export_study_data(user) -> dict:
+    progress_catch_up(user=user)
     sessions = StudySession.objects.filter(user=user).select_related("exam").order_by("started_at")
     items = SessionItem.objects.filter(session__user=user).select_related("question").order_by("session_id", "position")
     answers_by_session: dict[int, list] = {}

@@ -1,12 +1,15 @@
-"""Progress, mastery, readiness and review scheduling, updated incrementally with each answer."""
+"""Progress, mastery, readiness and review scheduling, folded in from answers as they accumulate."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, FloatField, IntegerField, Value, When
+from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from exams.models import Exam
+from exams.models import Exam, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, WeeklyStat
@@ -61,7 +64,8 @@ def _locked(model, defaults: dict | None = None, **lookup):
     common path, where the row already exists)."""
     row = model.objects.select_for_update().filter(**lookup).first()
     if row is None:
-        row, _ = model.objects.get_or_create(**lookup, defaults=defaults or {})
+        model.objects.get_or_create(**lookup, defaults=defaults or {})
+        row = model.objects.select_for_update().get(**lookup)  # locked, whoever created it
     return row
 
 
@@ -73,68 +77,162 @@ def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
         model.objects.filter(**lookup).update(**changes)
 
 
+# --- folding answers into progress ------------------------------------------------------------
+# Practice answers are saved with `progress_pending` and folded in batches: when the session is
+# submitted, before any page or selection reads progress (`progress_catch_up`), and by a periodic
+# task for sessions left open. Folding a batch in answer order gives exactly what folding each
+# answer as it came would have, for a fraction of the work on the request that saves the answer.
+
+
 @transaction.atomic(savepoint=False)
-def progress_record_answer(*, item: SessionItem) -> None:
-    """Fold one answered item into the learner's progress (one call per answer, ever)."""
-    session = item.session
-    user, exam, question = session.user, session.exam, item.question
-    if user is None or item.is_correct is None:
+def progress_record_answers(items: Iterable[SessionItem]) -> None:
+    """Fold answered items into their learners' progress and the questions' statistics, in the
+    order they were answered. Each item's `session` (with `exam` and `user`) and `question` are
+    read from the item, so callers load them with it."""
+    answered = sorted((i for i in items if i.is_correct is not None), key=lambda i: (i.answered_at, i.pk))
+    _count_answers(answered)
+    groups: dict[tuple[int, int], list[SessionItem]] = defaultdict(list)
+    for item in answered:
+        if item.session.user_id is not None:  # an erased account's answers only count as statistics
+            groups[(item.session.user_id, item.session.exam_id)].append(item)
+    for group in groups.values():
+        _fold(group)
+
+
+def _count_answers(items: list[SessionItem]) -> None:
+    """Per question: times answered, correct and seconds, added in one statement."""
+    totals: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
+    for item in items:
+        total = totals[item.question_id]
+        total[0] += 1
+        total[1] += bool(item.is_correct)
+        total[2] += item.time_spent_seconds
+    if not totals:
         return
-    now = item.answered_at
-    correct = bool(item.is_correct)
-    local_day = now.astimezone(user.zone).date()
 
+    def added(index, field):
+        return Case(*(When(pk=pk, then=Value(t[index])) for pk, t in totals.items()), output_field=field)
+
+    Question.objects.filter(pk__in=list(totals)).update(
+        times_answered=F("times_answered") + added(0, IntegerField()),
+        times_correct=F("times_correct") + added(1, IntegerField()),
+        total_answer_seconds=F("total_answer_seconds") + added(2, FloatField()),
+    )
+
+
+def _fold(items: list[SessionItem]) -> None:
+    """One learner's answers on one exam, oldest first: ability, mastery, readiness, days, weeks
+    and review schedules, each row read and written once."""
+    session = items[0].session
+    user, exam = session.user, session.exam
+    # The progress row is locked first: every fold for this learner and exam waits here, so the
+    # rows below are never written by two folds at once.
     progress = _locked(ExamProgress, user=user, exam=exam)
-    mastery = _locked(ObjectiveMastery, {"exam": exam, "variance": est.PRIOR_VARIANCE}, user=user,
-                      objective_id=question.objective_id)
-    mastery.theta, mastery.variance = est.ability_update(
-        mastery.theta, mastery.variance, correct=correct, difficulty=question.difficulty,
-        idle_days=idle_days(mastery.last_answer_at, now),
-    )
-    mastery.answered += 1
-    mastery.correct += correct
-    mastery.last_answer_at = now
-    mastery.save(update_fields=["theta", "variance", "answered", "correct", "last_answer_at"])
-
-    progress.theta, progress.variance = est.ability_update(
-        progress.theta, progress.variance, correct=correct, difficulty=question.difficulty,
-        idle_days=idle_days(progress.last_answer_at, now),
-    )
-    progress.answered += 1
-    progress.correct += correct
-    progress.study_seconds += item.time_spent_seconds
-    progress.last_answer_at = now
-    if progress.answered >= est.MIN_ANSWERS_FOR_READINESS:
-        masteries = {
-            oid: (t, v) for oid, t, v in
-            ObjectiveMastery.objects.filter(user=user, exam=exam).values_list("objective_id", "theta", "variance")
-        }
-        readiness = exam_readiness(exam=exam, overall=(progress.theta, progress.variance), masteries=masteries)
-        progress.readiness, progress.readiness_low, progress.readiness_high = readiness.probability, readiness.low, readiness.high
+    masteries = {m.objective_id: m for m in ObjectiveMastery.objects.select_for_update().filter(user=user, exam=exam)}
+    new_masteries, touched = [], set()
+    days: dict[date, list] = defaultdict(lambda: [0, 0.0])
+    weeks: dict[date, dict] = {}
+    for n, item in enumerate(items):
+        question, now, correct = item.question, item.answered_at, bool(item.is_correct)
+        mastery = masteries.get(question.objective_id)
+        if mastery is None:
+            mastery = ObjectiveMastery(user=user, exam=exam, objective_id=question.objective_id, variance=est.PRIOR_VARIANCE)
+            masteries[question.objective_id] = mastery
+            new_masteries.append(mastery)
+        touched.add(question.objective_id)
+        for row in (mastery, progress):
+            row.theta, row.variance = est.ability_update(
+                row.theta, row.variance, correct=correct, difficulty=question.difficulty,
+                idle_days=idle_days(row.last_answer_at, now),
+            )
+            row.answered += 1
+            row.correct += correct
+            row.last_answer_at = now
+        progress.study_seconds += item.time_spent_seconds
+        local_day = now.astimezone(user.zone).date()
+        days[local_day][0] += 1
+        days[local_day][1] += item.time_spent_seconds
+        week = weeks.setdefault(week_start(local_day), {"answered": 0, "correct": 0})
+        week["answered"] += 1
+        week["correct"] += correct
+        following = items[n + 1].answered_at.astimezone(user.zone).date() if n + 1 < len(items) else None
+        if following is None or week_start(following) != week_start(local_day):
+            # The week's readiness is the readiness after its last answer.
+            if progress.answered >= est.MIN_ANSWERS_FOR_READINESS:
+                readiness = exam_readiness(
+                    exam=exam, overall=(progress.theta, progress.variance),
+                    masteries={oid: (m.theta, m.variance) for oid, m in masteries.items()},
+                )
+                progress.readiness, progress.readiness_low, progress.readiness_high = (
+                    readiness.probability, readiness.low, readiness.high)
+            week["readiness"] = progress.readiness
     progress.save()
+    ObjectiveMastery.objects.bulk_create(new_masteries)
+    changed = [m for oid, m in masteries.items() if oid in touched and m not in new_masteries]
+    if changed:
+        ObjectiveMastery.objects.bulk_update(changed, ["theta", "variance", "answered", "correct", "last_answer_at"])
+    for day, (answered, seconds) in days.items():
+        _bump(StudyDay, {"answered": answered, "study_seconds": seconds}, user=user, date=day)
+    for start, week in weeks.items():
+        _bump(WeeklyStat, {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]},
+              user=user, exam=exam, week_start=start)
+    _schedule_reviews(items)
 
-    _bump(StudyDay, {"answered": 1, "study_seconds": item.time_spent_seconds}, user=user, date=local_day)
-    _bump(WeeklyStat, {"answered": 1, "correct": int(correct)}, {"readiness": progress.readiness},
-          user=user, exam=exam, week_start=week_start(local_day))
-    _schedule_review(item=item, now=now)
 
-
-def _schedule_review(*, item: SessionItem, now: datetime) -> None:
-    session = item.session
-    pace = session.exam.duration_minutes * 60 / session.exam.question_count
-    rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence, seconds=item.time_spent_seconds, pace_seconds=pace)
-    existing = ReviewCard.objects.select_for_update().filter(user=session.user, question=item.question).first()
-    card = Card.from_dict(existing.card) if existing else Card()
-    card, _ = _scheduler.review_card(card, rating, now.astimezone(UTC))  # fsrs insists on datetime.UTC
-    fields = {"card": card.to_dict(), "due": card.due, "last_rating": int(rating), "exam": session.exam}
-    if existing:
-        for name, value in fields.items():
-            setattr(existing, name, value)
+def _schedule_reviews(items: list[SessionItem]) -> None:
+    session = items[0].session
+    user, exam = session.user, session.exam
+    pace = exam.duration_minutes * 60 / exam.question_count
+    cards = {c.question_id: c for c in
+             ReviewCard.objects.select_for_update().filter(user=user, question_id__in={i.question_id for i in items})}
+    new, changed = [], set()
+    for item in items:
+        rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence,
+                               seconds=item.time_spent_seconds, pace_seconds=pace)
+        existing = cards.get(item.question_id)
+        card = Card.from_dict(existing.card) if existing else Card()
+        card, _ = _scheduler.review_card(card, rating, item.answered_at.astimezone(UTC))  # fsrs insists on datetime.UTC
+        if existing is None:
+            existing = cards[item.question_id] = ReviewCard(user=user, question_id=item.question_id, exam=exam)
+            new.append(existing)
+        elif existing not in new:
+            changed.add(item.question_id)
+        existing.card, existing.due, existing.last_rating = card.to_dict(), card.due, int(rating)
         existing.reviews += 1
         existing.lapses += rating == Rating.Again
-        existing.save()
-    else:
-        ReviewCard.objects.create(user=session.user, question=item.question, reviews=1, lapses=int(rating == Rating.Again), **fields)
+    ReviewCard.objects.bulk_create(new)
+    if changed:
+        ReviewCard.objects.bulk_update([cards[pk] for pk in changed], ["card", "due", "last_rating", "reviews", "lapses"])
+
+
+def progress_catch_up(*, user) -> int:
+    """Fold the learner's pending practice answers into their progress before it is read (a
+    page, a selection, an export). Returns how many were folded; with none pending it is one
+    indexed read and takes no write lock."""
+    pending = SessionItem.objects.filter(progress_pending=True, session__user=user)
+    if not pending.exists():
+        return 0
+    return _fold_pending(pending, user=user)
+
+
+def progress_catch_up_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Fold answers left pending in sessions nobody came back to (run periodically), so
+    question statistics and weekly figures include them."""
+    pending = SessionItem.objects.filter(progress_pending=True, answered_at__lt=timezone.now() - older_than)
+    return _fold_pending(pending) if pending.exists() else 0
+
+
+@transaction.atomic
+def _fold_pending(pending, *, user=None) -> int:
+    # Locked, then folded and cleared in one transaction: a fold running at the same moment
+    # (another tab, the periodic task) waits, then finds nothing left to fold.
+    items = list(pending.order_by().select_for_update(of=("self",)).select_related("session__exam", "session__user", "question"))
+    for item in items:
+        if user is not None:
+            item.session.user = user
+    progress_record_answers(items)
+    SessionItem.objects.filter(pk__in=[i.pk for i in items]).update(progress_pending=False)
+    return len(items)
 
 
 def pooled_masteries(*, user, exam: Exam, progress: ExamProgress | None = None) -> dict[int, tuple[int, int]]:

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from exams.models import Exam, Question
 from exams.selectors import servable_counts
 from study.models import ExamProgress, ReviewCard, SessionItem, StudySession
+from study.progress import progress_catch_up
 
 
 def exam_catalogue() -> list[Exam]:
@@ -24,7 +25,8 @@ def exam_for_learner(code: str) -> Exam:
 
 def learner_progress_by_exam(*, user) -> dict[int, dict]:
     """Per exam: distinct questions answered (one review card each), share of answers correct,
-    sessions started. Read from the progress kept per answer, never from the answer history."""
+    sessions started. Read from the progress rows, never from the answer history."""
+    progress_catch_up(user=user)
     progress = {
         p.exam_id: {"seen": 0, "accuracy": round(100 * p.correct / p.answered) if p.answered else None}
         for p in ExamProgress.objects.filter(user=user).only("exam_id", "answered", "correct")

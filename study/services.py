@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from fsrs import Rating
 
@@ -17,7 +16,7 @@ from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
-from study.progress import progress_record_answer, reviews_due_by, weakest_objectives
+from study.progress import progress_catch_up, progress_record_answers, reviews_due_by, weakest_objectives
 
 DOUBLE_START_SECONDS = 10  # the same start again within this is a double click, not a new session
 MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
@@ -146,6 +145,8 @@ def session_start(
     decision = entitlements_for(user, now=now).can_start(request.mode, exam)
     if not decision:
         raise UpgradeRequired(decision.message, decision.feature)
+    if request.mode == StudySession.Mode.ADAPTIVE or request.source in ("missed", "due"):
+        progress_catch_up(user=user)  # these draw on review schedules and mastery
     reasons: dict[int, str] = {}
     if request.mode == StudySession.Mode.EXAM:
         criteria = SelectionCriteria(exam=exam)
@@ -272,6 +273,8 @@ def answer_record(
         "response": response, "is_correct": correct, "answered_at": now, "time_spent_seconds": seconds,
         "confidence": confidence,
     }
+    if session.gives_instant_feedback:
+        fields["progress_pending"] = True  # final: folded into progress later (study.progress)
     with transaction.atomic():
         # The session row is locked first: a submit or the expiry task running at this moment
         # waits for this answer (and scores it), or this answer sees the session finished. Never
@@ -289,20 +292,9 @@ def answer_record(
                 setattr(item, name, value)
         else:
             item.refresh_from_db(fields=["response", "is_correct", "answered_at", "time_spent_seconds", "confidence"])
-        if recorded and session.gives_instant_feedback:
-            _count_answer(question.pk, correct, fields["time_spent_seconds"])
-            progress_record_answer(item=item)
     if recorded and first_answer and entitlements.counts_against_allowance(session):
         entitlements.answered_today += 1  # what the page drawn next says is left today
     return AnswerOutcome(item=item, recorded=recorded)
-
-
-def _count_answer(question_id: int, correct: bool, seconds: float) -> None:
-    Question.objects.filter(pk=question_id).update(
-        times_answered=F("times_answered") + 1,
-        times_correct=F("times_correct") + (1 if correct else 0),
-        total_answer_seconds=F("total_answer_seconds") + seconds,
-    )
 
 
 def item_mark_shown(*, item: SessionItem) -> None:
@@ -342,12 +334,13 @@ def session_submit(*, session: StudySession, expired: bool = False) -> StudySess
             session.refresh_from_db()
             return session
         items = list(session.items.select_related("question__objective__domain"))
-        if not session.gives_instant_feedback:
-            for item in sorted(items, key=lambda i: i.answered_at or now):
-                if item.response is not None:
-                    item.session = session
-                    _count_answer(item.question_id, bool(item.is_correct), item.time_spent_seconds)
-                    progress_record_answer(item=item)
+        if session.gives_instant_feedback:
+            if session.user_id is not None:
+                progress_catch_up(user=session.user)  # its answers, and any the learner left pending elsewhere
+        else:
+            for item in items:
+                item.session = session
+            progress_record_answers([item for item in items if item.response is not None])
         _score(session, items)
         session.save(update_fields=["correct_count", "answered_count", "scaled_score", "passed", "report"])
     session.refresh_from_db()

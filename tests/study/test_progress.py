@@ -9,7 +9,7 @@ from fsrs import Rating
 from study import estimator as est
 from study.dashboard import streak_days
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import review_rating
+from study.progress import progress_catch_up, review_rating
 from study.services import SessionRequest, adaptive_selection, answer_record, session_start, session_submit
 from tests.answers import correct_post_data, wrong_post_data
 from tests.factories import QuestionFactory
@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def answer(item, right=True, **kwargs):
+    """Answer, then fold the answer into progress as the next page the learner opens would."""
     data = correct_post_data(item) if right else wrong_post_data(item)
-    return answer_record(item=item, data=data, **kwargs)
+    outcome = answer_record(item=item, data=data, **kwargs)
+    progress_catch_up(user=item.session.user)
+    return outcome
 
 
 def test_each_answer_updates_progress_mastery_day_week_and_review_once(learner, start):

@@ -1,0 +1,98 @@
+"""What one study request costs in-process: milliseconds of this process's CPU and queries.
+
+    .venv/bin/python bench/request_cost.py [--sessions 30] [--profile answer]
+
+Runs against the database bench/load.py prepares (run that once first; DATABASE_URL overrides)
+with the production settings (DEBUG=0), through Django's test client: no HTTP server and no
+network, so the figures are the application's own cost per request — what caps the load test
+on a 2-core machine. Each simulated learner starts a practice session and, for each of its 20
+questions, GETs the card (HTMX) and POSTs an answer. Prints the median and p90 per endpoint and
+the queries each ran; --profile NAME prints a cProfile of that endpoint's requests.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHOICE = re.compile(r'name="choice" value="(\d+)"')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--profile", default="", help="endpoint to profile: question, answer, start")
+    parser.add_argument("--questions", type=int, default=10_000)
+    args = parser.parse_args()
+
+    os.environ.update({"DEBUG": "0", "SECRET_KEY": "load-" + "k" * 60, "ALLOWED_HOSTS": "testserver",
+                       "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
+                       "LOG_LEVEL": "WARNING", "STATIC_ROOT": "/tmp/ptp-load-static", "RATE_LIMIT_ANSWER": "100000/60", "FREE_DAILY_QUESTIONS": "1000000"})
+    os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/ptp-load.db")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingtopass.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    code = f"SCALE-{args.questions}"
+    users = list(User.objects.filter(email__startswith="load-").order_by("?")[: args.sessions])
+    if len(users) < args.sessions:
+        raise SystemExit("No load database here: run bench/load.py once (it prepares /tmp/ptp-load.db).")
+    cpu = defaultdict(list)
+    queries = defaultdict(list)
+    profiler = cProfile.Profile()
+
+    def timed(name, call, *call_args, **call_kwargs):
+        with CaptureQueriesContext(connection) as captured:
+            if name == args.profile:
+                profiler.enable()
+            started = time.process_time()
+            response = call(*call_args, **call_kwargs)
+            cpu[name].append((time.process_time() - started) * 1000)
+            if name == args.profile:
+                profiler.disable()
+        queries[name].append(len(captured))
+        return response
+
+    for user in users:
+        client = Client(enforce_csrf_checks=False)
+        client.force_login(user)
+        client.get(f"/exams/{code}/")
+        response = timed("start", client.post, f"/exams/{code}/start/", {
+            "mode": "practice", "count": "custom", "custom_count": "20", "difficulty_min": "1",
+            "difficulty_max": "5", "source": "all"})
+        session = response["Location"].rstrip("/").split("/")[-1]
+        for position in range(1, 21):
+            page = timed("question", client.get, f"/sessions/{session}/q/{position}/", HTTP_HX_REQUEST="true")
+            choices = CHOICE.findall(page.content.decode())
+            timed("answer", client.post, f"/sessions/{session}/q/{position}/answer/",
+                  {"choice": choices[0], "elapsed": "12"}, HTTP_HX_REQUEST="true")
+        timed("submit", client.post, f"/sessions/{session}/submit/")
+        timed("results", client.get, f"/sessions/{session}/results/")
+
+    print(f"{'endpoint':<10}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}   (CPU of this process)")
+    for name, values in cpu.items():
+        values.sort()
+        print(f"{name:<10}{len(values):>9}{statistics.median(values):>11.2f}{values[int(len(values) * 0.9)]:>9.2f}"
+              f"{statistics.median(queries[name]):>9.0f}")
+    per_question = statistics.median(cpu["question"]) + statistics.median(cpu["answer"])
+    print(f"one question (card + answer): {per_question:.1f} ms of CPU")
+    if args.profile:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Practice answers are saved at once and folded into progress in batches (study.progress):
+whatever the batching, the learner sees the same progress as if each answer were folded as it
+came, every answer is folded exactly once, and every page that shows progress includes the
+answers given moments before."""
+
+import random
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from exams.models import Question
+from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, StudySession, WeeklyStat
+from study.progress import progress_catch_up, progress_catch_up_stale
+from study.services import SessionRequest, answer_record, session_start
+from tests.answers import correct_post_data, wrong_post_data
+from tests.factories import QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer(item, n):
+    data = wrong_post_data(item) if n % 3 == 0 else correct_post_data(item)
+    return answer_record(item=item, data=data, client_seconds=5 + n % 40, confidence=1 + n % 3)
+
+
+def _snapshot(user):
+    progress = ExamProgress.objects.get(user=user)
+    return {
+        "progress": (progress.answered, progress.correct, progress.study_seconds, progress.theta, progress.variance,
+                     progress.readiness, progress.readiness_low, progress.readiness_high, progress.last_answer_at),
+        "masteries": sorted(ObjectiveMastery.objects.filter(user=user).values_list(
+            "objective_id", "answered", "correct", "theta", "variance", "last_answer_at")),
+        "cards": sorted(  # fsrs numbers each card from the clock: its id is the one thing that may differ
+            (*row[:-1], {k: v for k, v in row[-1].items() if k != "card_id"})
+            for row in ReviewCard.objects.filter(user=user).values_list(
+                "question_id", "due", "last_rating", "reviews", "lapses", "card")
+        ),
+        "days": sorted(StudyDay.objects.filter(user=user).values_list("date", "answered", "study_seconds")),
+        "weeks": sorted(WeeklyStat.objects.filter(user=user).values_list("week_start", "answered", "correct", "readiness")),
+    }
+
+
+def test_folding_a_batch_gives_what_folding_each_answer_as_it_came_gives(test_exam):
+    for i in range(24):
+        objective = test_exam.domains.all()[i % 2].objectives.first()
+        QuestionFactory(objective=objective, stem=f"fold {i}", difficulty=1 + i % 5)
+    one_by_one, batched = UserFactory(), UserFactory()
+    # Three sessions over two weeks; the third repeats the first's questions, so one batch
+    # reviews the same card twice. Answers land 7 hours apart, across days and a week boundary.
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # a Friday
+    for user in (one_by_one, batched):
+        n = 0
+        for seed in (5, 6, 5):
+            with mock.patch("django.utils.timezone.now", return_value=start + timedelta(hours=7 * n)):
+                session = session_start(user=user, exam=test_exam, request=SessionRequest(mode="practice", count=10),
+                                        rng=random.Random(seed))
+            for item in session.items.all():
+                item.session.user = user
+                with mock.patch("django.utils.timezone.now", return_value=start + timedelta(hours=7 * n)):
+                    _answer(item, n)
+                if user is one_by_one:
+                    assert progress_catch_up(user=user) == 1
+                n += 1
+    assert not ExamProgress.objects.filter(user=batched).exists()  # nothing folded yet
+    assert progress_catch_up(user=batched) == 30
+
+    expected, got = _snapshot(one_by_one), _snapshot(batched)
+    assert got["progress"][0] == 30 and got["progress"][5] is not None  # enough answers for readiness
+    assert len(got["weeks"]) == 2 and any(reviews == 2 for _, _, _, reviews, _, _ in got["cards"])
+    assert got == expected
+
+
+def test_each_answer_is_folded_once_however_often_progress_is_read(learner, start):
+    session = start(learner)
+    items = list(session.items.all()[:3])
+    for n, item in enumerate(items):
+        _answer(item, n + 1)
+    assert progress_catch_up(user=learner) == 3
+    assert progress_catch_up(user=learner) == 0
+    assert ExamProgress.objects.get(user=learner).answered == 3
+    assert sum(Question.objects.filter(pk__in=[i.question_id for i in items]).values_list("times_answered", flat=True)) == 3
+    assert not SessionItem.objects.filter(session=session, progress_pending=True).exists()
+
+
+def test_pages_that_show_progress_include_an_answer_given_moments_before(learner_client, learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    learner_client.post(f"/sessions/{session.pk}/q/1/answer/", wrong_post_data(item))
+    assert "Seen 1 of" in learner_client.get("/exams/").content.decode()
+    progress = ExamProgress.objects.get(user=learner)
+    assert (progress.answered, progress.correct) == (1, 0)
+    # The wrong answer is at once a "missed" question to retry.
+    response = learner_client.post(f"/exams/{session.exam.code}/start/", {"quick": "missed"})
+    retry = StudySession.objects.exclude(pk=session.pk).get(user=learner)
+    assert response["Location"] == retry.get_absolute_url()
+    assert list(retry.items.values_list("question_id", flat=True)) == [item.question_id]
+
+
+def test_submitting_a_practice_session_folds_its_answers(learner_client, learner, start):
+    session = start(learner)
+    for n, item in enumerate(session.items.all()[:4]):
+        _answer(item, n + 1)
+    learner_client.post(f"/sessions/{session.pk}/submit/")
+    assert ExamProgress.objects.get(user=learner).answered == 4
+    assert not SessionItem.objects.filter(progress_pending=True).exists()
+
+
+def test_the_periodic_fold_takes_answers_left_in_abandoned_sessions(learner, start):
+    session = start(learner)
+    old, recent = session.items.get(position=1), session.items.get(position=2)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=30)):
+        _answer(old, 1)
+    _answer(recent, 2)
+    gone = start(UserFactory())
+    erased = gone.items.get(position=1)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=30)):
+        _answer(erased, 1)
+    StudySession.objects.filter(pk=gone.pk).update(user=None)  # the learner deleted their account
+
+    assert progress_catch_up_stale() == 2
+    assert ExamProgress.objects.get(user=learner).answered == 1
+    assert SessionItem.objects.filter(progress_pending=True).get() == recent
+    assert Question.objects.get(pk=erased.question_id).times_answered == (1 + (erased.question_id == old.question_id))
+    assert ExamProgress.objects.count() == 1  # the erased learner's answer counts only as a statistic
