@@ -201,6 +201,19 @@ def start_server(env, args):
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(server_pid):
+    """CPU seconds used so far by gunicorn's master and workers (its process group)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == server_pid:  # process group id
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def report(stats, seconds, learners):
     total = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
@@ -237,9 +250,16 @@ async def run_steps(args, code, cookies):
             await asyncio.sleep(ramp / max(len(new), 1))
         await asyncio.sleep(args.think)  # let the newcomers settle into their rhythm
         stats.reset()
+        server_before, client_before = server_cpu_seconds(args.server_pid), time.process_time()
         await asyncio.sleep(args.duration)
         seconds = time.perf_counter() - stats.started
         p95, errors = report(stats, seconds, step)
+        requests = sum(len(v) for v in stats.latency.values()) or 1
+        server_cpu = server_cpu_seconds(args.server_pid) - server_before
+        client_cpu = time.process_time() - client_before
+        print(f"  CPU per request: server {1000 * server_cpu / requests:.1f} ms, load generator "
+              f"{1000 * client_cpu / requests:.1f} ms; cores busy: server {server_cpu / seconds:.2f}, "
+              f"load generator {client_cpu / seconds:.2f} of {os.cpu_count()}")
         results.append((step, p95, errors))
         if errors or p95 >= TARGET_P95_MS * 3:
             break
@@ -277,6 +297,7 @@ def main():
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     server = start_server(env, args)
+    args.server_pid = server.pid  # started in a session of its own: the pid is the group id
     try:
         asyncio.run(run_steps(args, code, cookies))
     finally:

@@ -4,7 +4,7 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -117,63 +117,76 @@ def _criteria(*, user, exam: Exam, request: SessionRequest) -> SelectionCriteria
     )
 
 
-@transaction.atomic
 def session_start(
     *, user, exam: Exam, request: SessionRequest, rng: random.Random | None = None, reuse_recent: bool = False
 ) -> StudySession:
     """Start a session. With `reuse_recent` (a click on Start), the same start made moments ago
-    and not yet answered is returned instead of a second session."""
+    and not yet answered is returned instead of a second session.
+
+    The questions are drawn first, with reads only; the write that follows is short, so a busy
+    database never holds everyone's writes behind a draw."""
     rng = rng or random.SystemRandom()
     now = timezone.now()
-    # One start at a time per learner: two simultaneous starts must not both get the last free
-    # simulation, and a double click on Start gives the session the first click made.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     config = {
         "count": request.count, "objectives": list(request.objective_ids), "source": request.source,
         "difficulty": [request.difficulty_min, request.difficulty_max],
     }
-    just_started = reuse_recent and (
-        StudySession.objects.filter(
-            user=user, exam=exam, mode=request.mode, status=StudySession.Status.IN_PROGRESS,
-            started_at__gte=now - timedelta(seconds=DOUBLE_START_SECONDS),
-        )
-        .order_by("-started_at")
-        .first()
-    )
-    if just_started and just_started.config == config and not just_started.items.exclude(response=None).exists():
-        return just_started
-    decision = entitlements_for(user, now=now).can_start(request.mode, exam)
-    if not decision:
-        raise UpgradeRequired(decision.message, decision.feature)
     if request.mode == StudySession.Mode.ADAPTIVE or request.source in ("missed", "due"):
         progress_catch_up(user=user)  # these draw on review schedules and mastery
+    ids, reasons, deadline = _draw(user=user, exam=exam, request=request, rng=rng, now=now)
+    items = [
+        _new_item(position, question, rng, reasons.get(question.pk, ""))
+        for position, question in enumerate(ordered_questions(ids), start=1)
+    ]
+    with transaction.atomic():
+        # One start at a time per learner: two simultaneous starts must not both get the last
+        # free simulation, and a double click on Start gives the session the first click made.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        just_started = reuse_recent and (
+            StudySession.objects.filter(
+                user=user, exam=exam, mode=request.mode, status=StudySession.Status.IN_PROGRESS,
+                started_at__gte=now - timedelta(seconds=DOUBLE_START_SECONDS),
+            )
+            .order_by("-started_at")
+            .first()
+        )
+        if just_started and just_started.config == config and not just_started.items.exclude(response=None).exists():
+            return just_started
+        decision = entitlements_for(user, now=now).can_start(request.mode, exam)
+        if not decision:
+            raise UpgradeRequired(decision.message, decision.feature)
+        if not items:
+            raise NothingToStudy("No questions match these choices. Widen the objectives, difficulty or source.")
+        session = StudySession.objects.create(
+            user=user, exam=exam, mode=request.mode, config=config, question_total=len(items), started_at=now,
+            deadline=deadline,
+        )
+        for item in items:
+            item.session = session
+        SessionItem.objects.bulk_create(items)
+    return session
+
+
+def _draw(
+    *, user, exam: Exam, request: SessionRequest, rng: random.Random, now: datetime
+) -> tuple[list[int], dict[int, str], datetime | None]:
+    """The question ids a new session asks, in order; why each was chosen (adaptive); the deadline."""
     reasons: dict[int, str] = {}
+    deadline = None
     if request.mode == StudySession.Mode.EXAM:
-        criteria = SelectionCriteria(exam=exam)
-        ids = question_sample_by_blueprint(criteria, exam.question_count, rng=rng)
+        ids = question_sample_by_blueprint(SelectionCriteria(exam=exam), exam.question_count, rng=rng)
         _, minutes = simulation_shape(exam, len(ids))
         deadline = now + timedelta(minutes=minutes)
     elif request.mode == StudySession.Mode.ADAPTIVE:
         reasons = adaptive_selection(user=user, exam=exam, count=request.count, rng=rng)
         ids = list(reasons)
         rng.shuffle(ids)
-        deadline = None
     else:
         ids = question_sample(_criteria(user=user, exam=exam, request=request), request.count, rng=rng)
-        deadline = None
         if request.mode == StudySession.Mode.TIMED:
             per_question = exam.duration_minutes * 60 / exam.question_count
             deadline = now + timedelta(seconds=math.ceil(per_question * len(ids)))
-    if not ids:
-        raise NothingToStudy("No questions match these choices. Widen the objectives, difficulty or source.")
-    session = StudySession.objects.create(
-        user=user, exam=exam, mode=request.mode, config=config, question_total=len(ids), started_at=now, deadline=deadline
-    )
-    SessionItem.objects.bulk_create(
-        _new_item(session, position, question, rng, reasons.get(question.pk, ""))
-        for position, question in enumerate(ordered_questions(ids), start=1)
-    )
-    return session
+    return ids, reasons, deadline
 
 
 ADAPTIVE_DUE_SHARE, ADAPTIVE_NEW_SHARE = 0.4, 0.2  # the rest comes from the weakest objectives
@@ -205,7 +218,7 @@ def adaptive_selection(*, user, exam: Exam, count: int, rng: random.Random) -> d
     return chosen
 
 
-def _new_item(session: StudySession, position: int, question: Question, rng: random.Random, reason: str = "") -> SessionItem:
+def _new_item(position: int, question: Question, rng: random.Random, reason: str = "") -> SessionItem:
     choice_ids = [c.pk for c in question.choices.all()]
     match_ids: list[int] = []
     if question.type != Question.Type.TRUE_FALSE:
@@ -213,8 +226,8 @@ def _new_item(session: StudySession, position: int, question: Question, rng: ran
     if question.type == Question.Type.MATCHING:
         match_ids = [c.pk for c in question.choices.all()]
         rng.shuffle(match_ids)
-    return SessionItem(session=session, position=position, question=question, choice_order=choice_ids,
-                       match_order=match_ids, reason=reason[:120])
+    return SessionItem(position=position, question=question, choice_order=choice_ids, match_order=match_ids,
+                       reason=reason[:120])
 
 
 # --- answer ---------------------------------------------------------------------------------
@@ -302,15 +315,17 @@ def item_mark_shown(*, item: SessionItem) -> None:
     session = item.session
     if session.is_finished:
         return
-    updates = {}
-    if item.shown_at is None and item.response is None:
-        item.shown_at = timezone.now()
-        SessionItem.objects.filter(pk=item.pk, shown_at__isnull=True).update(shown_at=item.shown_at)
-    if session.current_position != item.position:
-        updates["current_position"] = item.position
-        session.current_position = item.position
-    if updates:
-        StudySession.objects.filter(pk=session.pk).update(**updates)
+    first_show = item.shown_at is None and item.response is None
+    moved = session.current_position != item.position
+    if not (first_show or moved):
+        return
+    with transaction.atomic():  # one write transaction, not two
+        if first_show:
+            item.shown_at = timezone.now()
+            SessionItem.objects.filter(pk=item.pk, shown_at__isnull=True).update(shown_at=item.shown_at)
+        if moved:
+            session.current_position = item.position
+            StudySession.objects.filter(pk=session.pk).update(current_position=item.position)
 
 
 def item_flag(*, item: SessionItem, flagged: bool) -> None:
