@@ -58,6 +58,11 @@ class User(AbstractUser):
     auto_advance = models.BooleanField(default=False, help_text="Move to the next question after answering.")
     keyboard_hints = models.BooleanField(default=True)
     last_active = models.DateTimeField(null=True, blank=True)
+    # The free plan's daily allowance: new answers counted on the learner's local day
+    # (billing.entitlements). Kept on the row every request loads anyway, and counted by one
+    # conditional UPDATE, so two tabs answering at once can never pass the limit.
+    allowance_day = models.DateField(null=True, blank=True, editable=False)
+    allowance_used = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -70,8 +75,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.email
 
+    COUNTER_FIELDS = ("allowance_day", "allowance_used")
+
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # A full save (a settings form, an admin edit) must not write back a counter another
+            # request has moved on since this row was read.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTER_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_short_name(self):

@@ -6,9 +6,10 @@ Pro: everything, unlimited. Staff, moderators and admins count as Pro.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from billing.models import Subscription
@@ -124,6 +125,16 @@ class Entitlements:
             return Decision(False, self._daily_limit_message(), "daily")
         return ALLOWED
 
+    def claim_answer(self, now: datetime) -> Decision:
+        """Count a new answer against today's allowance (where it counts against it), atomically:
+        refused if answers saved elsewhere since this was worked out have used it up."""
+        if self.daily_questions is None:
+            return ALLOWED
+        if not allowance_claim(self.user, now, self.daily_questions):
+            return Decision(False, self._daily_limit_message(), "daily")
+        self.answered_today = _answered_today(self.user, now)
+        return ALLOWED
+
     def _daily_limit_message(self) -> str:
         return (
             f"You have used today's {self.daily_questions} free practice questions. Answers saved so far are safe. "
@@ -131,17 +142,33 @@ class Entitlements:
         )
 
 
+def local_day(user, now: datetime) -> date:
+    return now.astimezone(user.zone).date()
+
+
 def _answered_today(user, now: datetime) -> int:
-    """New answers outside exam simulations since the start of the learner's local day."""
-    zone = user.zone
-    today = now.astimezone(zone).date()
-    start = datetime.combine(today, time.min, tzinfo=zone)
-    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
-    return (
-        SessionItem.objects.filter(session__user=user, answered_at__gte=start, answered_at__lt=end)
-        .exclude(session__mode=StudySession.Mode.EXAM)
-        .count()
+    """New answers outside exam simulations on the learner's local day (kept on the user row)."""
+    return user.allowance_used if user.allowance_day == local_day(user, now) else 0
+
+
+def allowance_claim(user, now: datetime, limit: int) -> bool:
+    """Count one new answer against today's allowance, unless that would pass `limit`: one
+    conditional UPDATE, so answers racing in from two tabs cannot both take the last one."""
+    from accounts.models import User
+
+    today = local_day(user, now)
+    claimed = (
+        User.objects.filter(pk=user.pk)
+        .filter(~Q(allowance_day=today) | Q(allowance_day__isnull=True) | Q(allowance_used__lt=limit))
+        .update(
+            allowance_used=Case(When(allowance_day=today, then=F("allowance_used") + 1), default=Value(1)),
+            allowance_day=today,
+        )
     )
+    if claimed:
+        user.allowance_used = user.allowance_used + 1 if user.allowance_day == today else 1
+        user.allowance_day = today
+    return bool(claimed)
 
 
 def entitlements_for(user, *, now: datetime | None = None) -> Entitlements:

@@ -300,13 +300,15 @@ def answer_record(
         if session.gives_instant_feedback:
             rows = rows.filter(response__isnull=True)
         recorded = bool(still_open) and rows.update(**fields) == 1
+        if recorded and first_answer and entitlements.counts_against_allowance(session):
+            decision = entitlements.claim_answer(now)  # rolls this answer back when the day's allowance is gone
+            if not decision:
+                raise UpgradeRequired(decision.message, decision.feature)
         if recorded:
             for name, value in fields.items():
                 setattr(item, name, value)
         else:
             item.refresh_from_db(fields=["response", "is_correct", "answered_at", "time_spent_seconds", "confidence"])
-    if recorded and first_answer and entitlements.counts_against_allowance(session):
-        entitlements.answered_today += 1  # what the page drawn next says is left today
     return AnswerOutcome(item=item, recorded=recorded)
 
 

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -6,6 +7,8 @@ from django.utils import timezone
 
 from billing.entitlements import entitlements_for
 from study.models import StudySession
+from study.services import UpgradeRequired, answer_record
+from tests.answers import correct_post_data
 from tests.factories import SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +61,10 @@ def test_any_subscription_in_force_gives_pro(learner):
     assert entitlements_for(learner).source == "subscription"
 
 
-def _answer(session, position: int, when: datetime):
-    session.items.filter(position=position).update(response=[1], is_correct=True, answered_at=when)
+def _answer(session, position: int, when: datetime, **kwargs):
+    item = session.items.get(position=position)
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        return answer_record(item=item, data=correct_post_data(item), **kwargs)
 
 
 def test_it_counts_new_answers_per_local_day_of_the_learner(learner, start, settings):
@@ -71,12 +76,41 @@ def test_it_counts_new_answers_per_local_day_of_the_learner(learner, start, sett
     _answer(session, 2, datetime(2026, 11, 23, 5, 30, tzinfo=UTC))  # 00:30 on the 23rd
     _answer(session, 3, datetime(2026, 11, 24, 4, 59, tzinfo=UTC))  # 23:59 on the 23rd
 
-    assert entitlements_for(learner, now=datetime(2026, 11, 23, 18, 0, tzinfo=UTC)).answered_today == 2
+    learner.refresh_from_db()  # the count lives on the user row, which each request reads afresh
+    assert entitlements_for(learner, now=datetime(2026, 11, 24, 4, 59, 30, tzinfo=UTC)).answered_today == 2
     assert entitlements_for(learner, now=datetime(2026, 11, 24, 6, 0, tzinfo=UTC)).questions_left_today == 20
+
+
+def test_two_tabs_answering_at_once_cannot_pass_the_daily_limit(learner, start, settings):
+    settings.FREE_DAILY_QUESTIONS = 1
+    first, second = start(learner), start(learner)
+    now = timezone.now()
+    # Both pages were drawn while one question was still left today.
+    left_in_each_tab = [entitlements_for(learner, now=now), entitlements_for(learner, now=now)]
+    assert all(e.questions_left_today == 1 for e in left_in_each_tab)
+    _answer(first, 1, now, entitlements=left_in_each_tab[0])
+    with pytest.raises(UpgradeRequired, match="today's 1 free practice questions"):
+        _answer(second, 1, now, entitlements=left_in_each_tab[1])
+    assert second.items.get(position=1).response is None  # refused whole: nothing saved
+    learner.refresh_from_db()
+    assert entitlements_for(learner, now=now).questions_left_today == 0
+
+
+def test_a_full_save_of_the_user_keeps_the_count_other_requests_made(learner, start, settings):
+    settings.FREE_DAILY_QUESTIONS = 20
+    stale = type(learner).objects.get(pk=learner.pk)  # read by a settings page before the answers
+    session = start(learner)
+    for position in (1, 2):
+        _answer(session, position, timezone.now())
+    stale.display_name = "Renamed"
+    stale.save()
+    learner.refresh_from_db()
+    assert (learner.display_name, entitlements_for(learner).answered_today) == ("Renamed", 2)
 
 
 def test_exam_simulation_answers_do_not_use_the_allowance(learner, start):
     session = start(learner, mode=StudySession.Mode.EXAM)
     for position in (1, 2, 3):
         _answer(session, position, timezone.now())
+    learner.refresh_from_db()
     assert entitlements_for(learner).answered_today == 0
