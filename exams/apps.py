@@ -36,6 +36,17 @@ def _leave_pool(sender, instance, **kwargs):
             pool_remove(slot)
 
 
+def _touch_question(sender, instance, raw=False, **kwargs):
+    """A choice changed: its question counts as changed, so caches keyed by the question's
+    `updated_at` (exams.selectors.attach_cached_choices) read it afresh."""
+    from django.utils import timezone
+
+    from exams.models import Question
+
+    if not raw:
+        Question.objects.filter(pk=instance.question_id).update(updated_at=timezone.now())
+
+
 class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "exams"
@@ -48,3 +59,6 @@ class ExamsConfig(AppConfig):
         question = self.get_model("Question")
         post_save.connect(_sync_pool, sender=question, dispatch_uid="exams.pool.save")
         pre_delete.connect(_leave_pool, sender=question, dispatch_uid="exams.pool.delete")
+        choice = self.get_model("Choice")
+        post_save.connect(_touch_question, sender=choice, dispatch_uid="exams.choice.save")
+        post_delete.connect(_touch_question, sender=choice, dispatch_uid="exams.choice.delete")

@@ -12,6 +12,7 @@ Exam simulations draw per domain so each domain's share follows the blueprint we
 (largest-remainder rounding); a domain short of questions gives its places to the others.
 """
 
+import functools
 import math
 import random
 from bisect import bisect_right
@@ -24,7 +25,7 @@ from itertools import accumulate
 from django.core.cache import cache
 from django.db.models import Sum
 
-from exams.models import Exam, Objective, Question, QuestionSlot, StratumSize
+from exams.models import Choice, Exam, Objective, Question, QuestionSlot, StratumSize
 
 Probe = Callable[[list[int]], set[int]]  # candidate ids → the ones to leave out
 MAX_ROUNDS = 8
@@ -210,6 +211,21 @@ def question_sample_by_blueprint(criteria: SelectionCriteria, count: int, rng: r
     chosen = [pk for g in groups.values() for pk in g.chosen]
     rng.shuffle(chosen)
     return chosen
+
+
+@functools.lru_cache(maxsize=20_000)
+def _choices(question_id: int, version) -> tuple[Choice, ...]:
+    return tuple(Choice.objects.filter(question_id=question_id))
+
+
+def attach_cached_choices(questions: Iterable[Question]) -> None:
+    """Give each question its choices as if prefetched, from a per-process cache keyed by the
+    question's last change: saving or deleting a choice touches its question (exams/apps.py),
+    so an edited question is read afresh. Pages must treat these choices as read-only."""
+    for question in questions:
+        cached = question.choices.all()
+        cached._result_cache, cached._prefetch_done = list(_choices(question.pk, question.updated_at)), True
+        question._prefetched_objects_cache = {**getattr(question, "_prefetched_objects_cache", {}), "choices": cached}
 
 
 def ordered_questions(ids: Iterable[int]) -> list[Question]:

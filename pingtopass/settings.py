@@ -142,6 +142,8 @@ else:
 
 # Sessions are read on every request: keep them in the cache, written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rendered Markdown kept per process (pingtopass/markdown.py): about 1 KB an entry.
+MARKDOWN_CACHE_SIZE = env.int("MARKDOWN_CACHE_SIZE", default=100_000)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None

@@ -1,4 +1,7 @@
+import functools
+
 from django import forms
+from django.utils.safestring import mark_safe
 
 from exams.models import Exam, Objective
 from pingtopass.forms import IdsChoiceField
@@ -73,6 +76,16 @@ class FeedbackForm(forms.ModelForm):
         fields = ["kind", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
         labels = {"kind": "What is wrong?", "message": "Details"}
+
+    @classmethod
+    @functools.cache
+    def blank_html(cls) -> str:
+        """The empty form's fields, rendered once per process: every question card carries the
+        report form, and rendering its widgets costs more than the rest of the card."""
+        form = cls()
+        return mark_safe("".join(  # noqa: S308 -- Django's own widget rendering, escaped
+            str(part) for part in (form["kind"].label_tag(), form["kind"], form["message"].label_tag(), form["message"])
+        ))
 
     def clean_message(self):
         message = self.cleaned_data["message"].strip()

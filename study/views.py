@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from billing.entitlements import entitlements_for
 from billing.views import upgrade_required
 from exams.models import Question
+from exams.selectors import attach_cached_choices
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 from study import selectors
@@ -51,17 +53,37 @@ def _entitlements(request):
     return request._entitlements
 
 
-def _get_item(session: StudySession, position: int) -> SessionItem:
-    item = (
-        SessionItem.objects.select_related("question__objective__domain", "question__exam")
-        .prefetch_related("question__choices")
-        .filter(session=session, position=position)
-        .first()
+def _items(user):
+    """Session items as the question card needs them: the question and its objective in the
+    same query, the learner's bookmark on it as two columns, the choices from the cache."""
+    bookmark = Bookmark.objects.filter(user=user, question=OuterRef("question_id"))
+    return SessionItem.objects.select_related("question__objective").annotate(
+        bookmarked=Exists(bookmark), bookmark_note=Subquery(bookmark.values("note")[:1])
     )
+
+
+def _get_item(session: StudySession, position: int) -> SessionItem:
+    item = _items(session.user).filter(session=session, position=position).first()
     if item is None:
         raise Http404("No such question in this session.")
     item.session = session
+    attach_cached_choices([item.question])
     return item
+
+
+def _get_session_and_item(request, pk: int, position: int) -> tuple[StudySession, SessionItem | None]:
+    """The learner's session and one of its items in one query (the two pages of every answer)."""
+    item = _items(request.user).select_related("session__exam").filter(
+        session_id=pk, session__user=request.user, position=position
+    ).first()
+    if item is None:
+        return _get_session_for_user(request, pk), None
+    session = item.session
+    session.user = request.user
+    session = session_expire_if_due(session=session)
+    item.session = session
+    attach_cached_choices([item.question])
+    return session, item
 
 
 def _redirect(request, url: str):
@@ -182,7 +204,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     shown = [choices[pk] for pk in item.choice_order if pk in choices]
     reveal = item.is_answered and (session.gives_instant_feedback or session.is_finished)
     picked_ids = item.picked_choice_ids
-    bookmark = Bookmark.objects.filter(user=request.user, question=question).first()
+    bookmark = {"note": item.bookmark_note or ""} if item.bookmarked else None
     entitlements = _entitlements(request)
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
     display = [
@@ -216,7 +238,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "next_position": item.position + 1 if item.position < session.question_total else None,
         "seconds_left": session.seconds_left(),
         "error": error,
-        "feedback_form": FeedbackForm(),
+        "feedback_fields": FeedbackForm.blank_html(),
         "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
         "touched": posted is not None and posted.get("touched") == "1",
         "entitlements": entitlements,
@@ -239,18 +261,19 @@ def _render_question(request, session, item, error="", status=200, posted=None):
 
 @login_required
 def question_view(request, pk, position):
-    session = _get_session_for_user(request, pk)
+    session, item = _get_session_and_item(request, pk, position)
     if session.is_finished:
         if session.expired:
             messages.error(request, "Time is up. Your session was submitted with the answers you had given.")
             return _redirect(request, reverse("study:results", args=[session.pk]))
         return _redirect(request, reverse("study:review", args=[session.pk]) + f"#q{position}")
-    return _show_question(request, session, position)
+    return _show_question(request, session, position, item)
 
 
-def _show_question(request, session: StudySession, position: int):
+def _show_question(request, session: StudySession, position: int, item: SessionItem | None = None):
     """Draw a question of the session for the learner, noting when it was first shown."""
-    item = _get_item(session, position)
+    if item is None:
+        item = _get_item(session, position)
     item_mark_shown(item=item)
     return _render_question(request, session, item)
 
@@ -305,12 +328,13 @@ def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
 @login_required
 @rate_limited("answer")
 def answer_view(request, pk, position):
-    session = _get_session_for_user(request, pk)
+    session, item = _get_session_and_item(request, pk, position)
     if session.is_finished:
         messages.error(request, "Time is up. Your session was submitted with the answers you had given." if session.expired
                        else "This session is already finished; its answers can no longer change.")
         return _redirect(request, reverse("study:results", args=[session.pk]))
-    item = _get_item(session, position)
+    if item is None:
+        raise Http404("No such question in this session.")
     go = request.POST.get("go")
     if go is not None and not session.gives_instant_feedback:
         return _answer_and_go(request, session, item, go)
@@ -350,13 +374,15 @@ def flag_view(request, pk, position):
 @login_required
 def bookmark_view(request, pk, position):
     session = get_object_or_404(StudySession, pk=pk, user=request.user)
+    session.user = request.user
     item = _get_item(session, position)
     form = BookmarkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Notes can be at most 2,000 characters.")
     else:
-        bookmark_set(user=request.user, question=item.question, bookmarked=form.cleaned_data["bookmarked"],
-                     note=form.cleaned_data["note"])
+        bookmark = bookmark_set(user=request.user, question=item.question, bookmarked=form.cleaned_data["bookmarked"],
+                                note=form.cleaned_data["note"])
+        item.bookmarked, item.bookmark_note = bookmark is not None, bookmark.note if bookmark else None
         messages.success(request, "Bookmarked." if form.cleaned_data["bookmarked"] else "Bookmark removed.")
     return _after_side_action(request, session, item)
 
@@ -366,6 +392,7 @@ def bookmark_view(request, pk, position):
 @rate_limited("feedback")
 def report_view(request, pk, position):
     session = get_object_or_404(StudySession, pk=pk, user=request.user)
+    session.user = request.user
     item = _get_item(session, position)
     form = FeedbackForm(request.POST)
     if form.is_valid():
@@ -434,5 +461,5 @@ def review_view(request, pk):
     return render(request, "study/review.html", {
         "session": session, "items": items, "show": show, "filters": REVIEW_FILTERS,
         "bookmarked_ids": set(Bookmark.objects.filter(user=request.user, question_id__in=[i["item"].question_id for i in items]).values_list("question_id", flat=True)),
-        "feedback_form": FeedbackForm(),
+        "feedback_fields": FeedbackForm.blank_html(),
     })

@@ -165,3 +165,16 @@ def test_time_on_an_exam_question_adds_up_over_visits(learner_client, learner, s
     learner_client.post(answer_url(item), {**correct_post_data(item), "elapsed": "15.5"})
     item.refresh_from_db()
     assert item.time_spent_seconds == 35.5 and item.is_correct
+
+
+def test_a_choice_edited_while_a_learner_studies_shows_at_once(learner_client, learner, start):
+    session = start(learner)
+    item = session.items.get(position=1)
+    url = f"/sessions/{session.pk}/q/1/"
+    assert learner_client.get(url).status_code == 200  # the card's choices are now cached
+    choice = Choice.objects.get(pk=item.choice_order[0])
+    choice.text = "An edited choice the moderator just fixed"
+    choice.save()
+    assert "An edited choice the moderator just fixed" in learner_client.get(url).content.decode()
+    choice.delete()
+    assert "An edited choice the moderator just fixed" not in learner_client.get(url).content.decode()
