@@ -103,6 +103,8 @@ if database_url.startswith("libsql:"):
 else:
     DATABASES = {"default": env.db_url_config(database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with a fair queue for writers (pingtopass/db/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "pingtopass.db.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": SQLITE_PRAGMAS, "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
@@ -125,6 +127,10 @@ if DATABASES["default"]["ENGINE"] != "pingtopass.db.libsql":
 DATABASES["default"].setdefault("TEST", {})
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env("TEST_DATABASE_NAME")
+elif DATABASES["default"]["ENGINE"] == "pingtopass.db.sqlite":
+    # Tests on SQLite run in memory, as with Django's own backend (pytest-django only knows
+    # that one by name, and would otherwise derive a file name from NAME).
+    DATABASES["default"]["TEST"]["NAME"] = ":memory:"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and tasks ------------------------------------------------------------------------
