@@ -74,21 +74,26 @@ def _count(path):
 
 
 def test_writers_in_many_threads_queue_and_all_get_through(counter_db):
-    # SQLite's busy timeout is 1 s here: a writer left polling behind 8 others holding the lock
-    # 5 ms each, 40 times over, would give up with "database is locked". Queued, none does.
+    # SQLite's busy timeout is 1 s here: a writer left polling behind others holding the lock
+    # 5 ms each, 40 times over, would give up with "database is locked". Queued, none does,
+    # whether it writes in a transaction or with a single statement outside one.
     errors = []
 
-    def writer():
+    def writer(in_transaction):
         conn = _connection(counter_db, timeout=1)
         try:
             for _ in range(40):
-                _increment(conn, hold=0.005)
+                if in_transaction:
+                    _increment(conn, hold=0.005)
+                else:
+                    with conn.cursor() as cursor:
+                        cursor.execute("UPDATE counter SET n = n + 1")
         except Exception as exc:  # noqa: BLE001 -- reported below
             errors.append(exc)
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=writer) for _ in range(8)]
+    threads = [threading.Thread(target=writer, args=(n % 4 != 0,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:

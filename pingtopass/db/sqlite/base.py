@@ -8,8 +8,10 @@ newcomers pass it (seen in bench/load.py as multi-second p99s with the CPU half 
 Here every write transaction (``transaction_mode`` IMMEDIATE or EXCLUSIVE) first takes an
 exclusive ``flock`` on a lock file beside the database and keeps it until commit or rollback. The
 kernel wakes a waiter the moment the lock is released, and Python releases the GIL while it
-waits, so writers queue instead of polling. SQLite's own lock and busy timeout stay underneath
-for anything outside the queue (another program, a statement run in autocommit mode).
+waits, so writers queue instead of polling. A write statement run in autocommit mode (outside
+any transaction) takes its place in the same queue: left to poll, it would starve behind the
+queued transactions handing SQLite's lock straight on to each other. SQLite's own lock and busy
+timeout stay underneath for anything else (another program).
 
 A stuck writer holds the queue as it would hold SQLite's lock; gunicorn's worker timeout ends
 such a request, and the lock goes with the process. In-memory databases have no queue.
@@ -17,8 +19,39 @@ such a request, and the lock goes with the process. In-memory databases have no 
 
 import fcntl
 import os
+import re
 
 from django.db.backends.sqlite3 import base
+
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class QueuedCursorWrapper(base.SQLiteCursorWrapper):
+    """Runs a write statement made outside any transaction in the writers' queue."""
+
+    db = None  # the DatabaseWrapper, set by create_cursor
+
+    def _queued(self, query) -> bool:
+        db = self.db
+        return db is not None and db.autocommit and not db._queue_held and bool(_WRITE.match(query))
+
+    def execute(self, query, params=None):
+        if not self._queued(query):
+            return super().execute(query, params)
+        self.db._queue_enter()
+        try:
+            return super().execute(query, params)
+        finally:
+            self.db._queue_leave()
+
+    def executemany(self, query, param_list):
+        if not self._queued(query):
+            return super().executemany(query, param_list)
+        self.db._queue_enter()
+        try:
+            return super().executemany(query, param_list)
+        finally:
+            self.db._queue_leave()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -44,6 +77,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._queue_held:
             self._queue_held = False
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+
+    def create_cursor(self, name=None):
+        cursor = self.connection.cursor(factory=QueuedCursorWrapper)
+        cursor.db = self
+        return cursor
 
     def _start_transaction_under_autocommit(self):
         self._queue_enter()
