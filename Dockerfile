@@ -8,4 +8,4 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput
 RUN useradd --create-home app && mkdir -p /app/media && chown -R app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "pingtopass.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py"]

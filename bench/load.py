@@ -182,9 +182,10 @@ def prepare(args):
 
 
 def start_server(env, args):
-    cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-           "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-           "--backlog", "4096", "--log-level", "warning", "--timeout", "60"]
+    # The production configuration (gunicorn.conf.py), on a local port, without the access log.
+    cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py",
+           "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--threads", str(args.threads),
+           "--access-logfile", "/dev/null", "--log-level", "warning"]
     log = SERVER_LOG.open("w")  # noqa: SIM115 -- gunicorn writes to it until the run ends
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stderr=log)
     for _ in range(100):
@@ -290,8 +291,8 @@ def main():
     parser.add_argument("--sign-ins", type=int, default=20, help="learners who sign in through the form")
     parser.add_argument("--questions", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (gunicorn.conf.py: 2 per core)")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
     args = parser.parse_args()
