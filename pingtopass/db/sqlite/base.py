@@ -17,6 +17,7 @@ A stuck writer holds the queue as it would hold SQLite's lock; gunicorn's worker
 such a request, and the lock goes with the process. In-memory databases have no queue.
 """
 
+import contextlib
 import fcntl
 import os
 import re
@@ -31,27 +32,25 @@ class QueuedCursorWrapper(base.SQLiteCursorWrapper):
 
     db = None  # the DatabaseWrapper, set by create_cursor
 
-    def _queued(self, query) -> bool:
+    @contextlib.contextmanager
+    def _queued(self, query):
         db = self.db
-        return db is not None and db.autocommit and not db._queue_held and bool(_WRITE.match(query))
+        if db is None or not db.autocommit or db._queue_held or not _WRITE.match(query):
+            yield
+            return
+        db._queue_enter()
+        try:
+            yield
+        finally:
+            db._queue_leave()
 
     def execute(self, query, params=None):
-        if not self._queued(query):
+        with self._queued(query):
             return super().execute(query, params)
-        self.db._queue_enter()
-        try:
-            return super().execute(query, params)
-        finally:
-            self.db._queue_leave()
 
     def executemany(self, query, param_list):
-        if not self._queued(query):
+        with self._queued(query):
             return super().executemany(query, param_list)
-        self.db._queue_enter()
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            self.db._queue_leave()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
