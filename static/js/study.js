@@ -81,6 +81,12 @@
   document.addEventListener("change", function (event) {
     if (event.target.closest && event.target.closest("#answer-form")) markTouched(event.target.closest("#answer-form"));
   });
+  // Typing a step's position counts even when it is the one shown: the learner has confirmed
+  // the order, which no "change" event reports when the shuffle already put it right.
+  document.addEventListener("keydown", function (event) {
+    var select = event.target.closest && event.target.closest("#answer-form [data-position-select]");
+    if (select && /^[0-9]$/.test(event.key)) markTouched(select.closest("#answer-form"));
+  });
 
   // Links outside the card (the header's "Review & submit") save the card on the way too, like
   // the buttons inside it; without JavaScript they are plain links.

@@ -340,3 +340,23 @@ def test_revising_a_saved_ordering_answer_keeps_the_other_steps(
         f"re-rendered in shuffled display order (positions top to bottom: {shown}) instead of the "
         "learner's order, and study.js renumbers every step by its place in the list."
     )
+
+
+def test_an_ordering_shown_in_the_right_order_is_saved_when_confirmed_and_moved_on(
+    page: Page, live_server, learner, password, seeded_exam, shoot
+):
+    log_in(page, live_server, shoot, email=learner.email, password=password, prefix="ordered")
+    session = start_simulation(page, live_server, shoot, "ordered")
+    item = next(i for i in session.items.select_related("question") if i.question.type == Question.Type.ORDERING)
+    # The shuffle happened to show the steps in the right order already.
+    right = [c.pk for c in sorted(item.question.choices.all(), key=lambda c: (c.position, c.pk))]
+    SessionItem.objects.filter(pk=item.pk).update(choice_order=right)
+    grid_cell(page, item.position).click()
+    expect_question(page, item.position)
+    plan = plan_answer(get_item(session, item.position), correct=True)
+    assert sorted(plan.targets.values()) == list(plan.targets.values())  # every step already in place
+    enter_answer_with_keyboard(page, plan, submit=False)  # the learner types each position as shown
+    page.locator('#session-main [data-nav="next"]' if item.position < 8 else '#session-main [data-nav="prev"]').click()
+    expect_question(page, item.position + 1 if item.position < 8 else item.position - 1)
+    saved = SessionItem.objects.get(pk=item.pk)
+    assert saved.response == right and saved.is_correct is True
