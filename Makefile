@@ -28,4 +28,4 @@ worker:
 	$(VENV)/bin/celery -A pingtopass worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-writers.lock staticfiles test-artifacts
