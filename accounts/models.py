@@ -63,6 +63,9 @@ class User(AbstractUser):
     # conditional UPDATE, so two tabs answering at once can never pass the limit.
     allowance_day = models.DateField(null=True, blank=True, editable=False)
     allowance_used = models.PositiveIntegerField(default=0, editable=False)
+    # Moves on whenever what the plan is worked out from changes (a subscription, a role group),
+    # so each process can keep the learner's plan until then (billing.entitlements).
+    plan_version = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -75,13 +78,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.email
 
-    COUNTER_FIELDS = ("allowance_day", "allowance_used")
+    COUNTER_FIELDS = ("allowance_day", "allowance_used", "plan_version")
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
-            # A full save (a settings form, an admin edit) must not write back a counter another
-            # request has moved on since this row was read.
+            # A full save (a settings form, an admin edit) must not write back a counter or version
+            # another request has moved on since this row was read.
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTER_FIELDS
             ]

@@ -5,10 +5,12 @@ FREE_SIMULATIONS_PER_EXAM exam simulations per exam, no adaptive practice, no re
 Pro: everything, unlimited. Staff, moderators and admins count as Pro.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -171,6 +173,31 @@ def allowance_claim(user, now: datetime, limit: int) -> bool:
     return bool(claimed)
 
 
+@functools.lru_cache(maxsize=50_000)
+def _plan_basis(user_id: int, version: int) -> tuple[tuple[Subscription, ...], bool]:
+    """What a learner's plan is worked out from: their subscriptions (read-only here) and whether
+    a role group makes them staff. Read once per version of the user row in each process: every
+    change to either moves `plan_version` on (plan_version_bump)."""
+    from accounts.roles import ADMIN, MODERATOR
+
+    subscriptions = tuple(Subscription.objects.filter(user_id=user_id))
+    return subscriptions, Group.objects.filter(user__id=user_id, name__in=(MODERATOR, ADMIN)).exists()
+
+
+def plan_version_bump(user_ids, *, user=None) -> None:
+    """Something the plan depends on changed for these users: their cached plans are stale. The
+    in-memory `user`, when given, learns its new version too."""
+    from accounts.models import User
+
+    User.objects.filter(pk__in=list(user_ids)).update(plan_version=F("plan_version") + 1)
+    if user is not None:
+        user.plan_version = User.objects.values_list("plan_version", flat=True).get(pk=user.pk)
+
+
+def plan_cache_clear() -> None:
+    _plan_basis.cache_clear()
+
+
 def entitlements_for(user, *, now: datetime | None = None) -> Entitlements:
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
@@ -179,14 +206,14 @@ def entitlements_for(user, *, now: datetime | None = None) -> Entitlements:
         return Entitlements(user=user, plan=PRO, source="staff", now=now)
     if settings.BILLING_DEFAULT_PLAN == PRO:
         return Entitlements(user=user, plan=PRO, source="everyone", now=now)
-    subscriptions = list(Subscription.objects.filter(user=user))
+    subscriptions, in_staff_group = _plan_basis(user.pk, user.plan_version)
     for subscription in subscriptions:
         if subscription.gives_pro(now):
             source = {Subscription.Status.TRIALING: "trial", Subscription.Status.PAST_DUE: "grace"}.get(
                 subscription.status, "subscription"
             )
             return Entitlements(user=user, plan=PRO, source=source, now=now, subscription=subscription)
-    if user.is_moderator:
+    if in_staff_group:
         return Entitlements(user=user, plan=PRO, source="staff", now=now)
     return Entitlements(
         user=user, plan=FREE, source="free", now=now, subscription=subscriptions[0] if subscriptions else None,

@@ -131,7 +131,10 @@ def _fresh_cache():
     # Rate-limit counters and cached pages live in the cache; each test starts clean.
     from django.core.cache import cache
 
+    from billing.entitlements import plan_cache_clear
+
     cache.clear()
+    plan_cache_clear()  # keyed by user id, which a rolled-back test may hand out again
     yield
     cache.clear()
 

@@ -195,3 +195,8 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     price_id = "price_PingToPassProMonthly"
     interval = "month"
     current_period_end = factory.LazyFunction(_a_month_from_now)
+
+
+def reloaded(user):
+    """The user as their next request loads them (the plan and the allowance live on the row)."""
+    return type(user).objects.get(pk=user.pk)

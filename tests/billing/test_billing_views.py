@@ -6,7 +6,7 @@ from djstripe.models import Customer
 
 from billing.entitlements import entitlements_for
 from tests.billing.conftest import MONTHLY, YEARLY
-from tests.factories import SubscriptionFactory, UserFactory
+from tests.factories import SubscriptionFactory, UserFactory, reloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_returning_from_checkout_unlocks_pro_without_waiting_for_the_webhook(lea
     page = learner_client.get(f"/billing/success/?session_id={session['id']}").content.decode()
 
     assert "Welcome to Pro" in page and "Your trial runs until" in page
-    assert entitlements_for(learner).is_pro
+    assert entitlements_for(reloaded(learner)).is_pro
 
 
 def test_someone_elses_checkout_session_does_not_unlock_anything(learner_client, learner, fake_stripe):
@@ -76,7 +76,7 @@ def test_someone_elses_checkout_session_does_not_unlock_anything(learner_client,
     page = learner_client.get(f"/billing/success/?session_id={session['id']}").content.decode()
 
     assert "This checkout belongs to another account." in page and 'http-equiv="refresh"' not in page
-    assert not entitlements_for(learner).is_pro
+    assert not entitlements_for(reloaded(learner)).is_pro
 
 
 def test_a_cancelled_checkout_says_nothing_was_charged(learner_client):
@@ -137,7 +137,7 @@ def test_an_account_stays_when_stripe_cannot_cancel_its_subscription(learner_cli
     response = learner_client.post("/account/delete/", {"confirm": "delete my account", "password": "correct-horse-battery-staple"})
 
     assert response.status_code == 503 and "nothing was deleted" in response.content.decode()
-    assert type(learner).objects.filter(pk=learner.pk).exists() and entitlements_for(learner).is_pro
+    assert type(learner).objects.filter(pk=learner.pk).exists() and entitlements_for(reloaded(learner)).is_pro
     assert learner_client.get("/account/billing/").status_code == 200  # still signed in
     fake_stripe.fail_with = None
     learner_client.post("/account/delete/", {"confirm": "delete my account", "password": "correct-horse-battery-staple"})
@@ -146,7 +146,7 @@ def test_an_account_stays_when_stripe_cannot_cancel_its_subscription(learner_cli
 
 def test_a_learner_whose_payment_failed_is_sent_to_fix_it_not_to_a_second_subscription(learner_client, learner, fake_stripe):
     SubscriptionFactory(user=learner, status="unpaid")
-    assert not entitlements_for(learner).is_pro
+    assert not entitlements_for(reloaded(learner)).is_pro
     response = learner_client.post("/billing/checkout/", {"interval": "monthly"}, follow=True)
     assert response.redirect_chain[-1][0] == "/account/billing/" and "update your card" in response.content.decode()
     assert not fake_stripe.calls("POST", "/v1/checkout/sessions")
@@ -163,7 +163,7 @@ def test_a_second_checkout_is_refused_when_stripe_already_bills_the_learner(lear
     assert response.redirect_chain[-1][0] == "/account/billing/"
     assert "You already have a subscription" in response.content.decode()
     assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
-    assert entitlements_for(learner).is_pro  # and what Stripe said was folded in on the way
+    assert entitlements_for(reloaded(learner)).is_pro  # and what Stripe said was folded in on the way
 
 
 def test_a_learner_who_subscribed_before_gets_no_second_trial(learner_client, learner, fake_stripe):

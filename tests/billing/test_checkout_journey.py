@@ -17,6 +17,7 @@ from tests.answers import correct_post_data
 from tests.billing.conftest import WEBHOOK_SECRET
 from tests.billing.fake_stripe import event_payload, sign
 from tests.browser.journeys import QUESTION_URL, TIMEOUT_MS, current_session, log_in
+from tests.factories import reloaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +75,7 @@ def test_from_pricing_through_checkout_to_pro(page: Page, live_server, learner, 
     [session] = fake_stripe.objects["checkout/sessions"].values()
     completed = {k: v for k, v in session.items() if not k.startswith("_")}
     assert post_webhook(live_server.url + endpoint.url.removeprefix(live_server.url), "checkout.session.completed", completed) == 200
-    assert entitlements_for(learner).source == "trial"
+    assert entitlements_for(reloaded(learner)).source == "trial"
     assert AuditEvent.objects.filter(action="subscription_changed", actor=learner).count() == 1  # return and webhook: one change
 
     page.get_by_role("link", name="Go to your dashboard").click()

@@ -9,7 +9,7 @@ from billing.entitlements import entitlements_for
 from study.models import StudySession
 from study.services import UpgradeRequired, answer_record
 from tests.answers import correct_post_data
-from tests.factories import SubscriptionFactory, UserFactory
+from tests.factories import SubscriptionFactory, UserFactory, reloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,27 @@ def test_exam_simulation_answers_do_not_use_the_allowance(learner, start):
         _answer(session, position, timezone.now())
     learner.refresh_from_db()
     assert entitlements_for(learner).answered_today == 0
+
+
+def test_each_process_keeps_a_plan_only_until_what_it_depends_on_changes(learner):
+    # Every process keeps the plan per version of the user row: warm it, then change each input.
+    assert entitlements_for(reloaded(learner)).plan == "free"
+    subscription = SubscriptionFactory(user=reloaded(learner), status="active")
+    assert entitlements_for(reloaded(learner)).source == "subscription"
+    subscription.status = "canceled"
+    subscription.save()
+    assert entitlements_for(reloaded(learner)).plan == "free"
+    subscription.delete()
+    group = Group.objects.get_or_create(name="moderator")[0]
+    reloaded(learner).groups.add(group)
+    assert entitlements_for(reloaded(learner)).source == "staff"
+    group.user_set.remove(learner)  # from the group's side
+    assert entitlements_for(reloaded(learner)).plan == "free"
+    group.user_set.add(learner)
+    group.user_set.clear()
+    assert entitlements_for(reloaded(learner)).plan == "free"
+    stale = reloaded(learner)
+    SubscriptionFactory(user=reloaded(learner), status="active")
+    stale.display_name = "Saved from an old form"
+    stale.save()  # must not put the plan's version back
+    assert entitlements_for(reloaded(learner)).is_pro

@@ -16,6 +16,7 @@ from billing.services import PLAN_EVENTS, checkout_session_create
 from study.services import SessionRequest, UpgradeRequired, session_start
 from tests.billing.conftest import MONTHLY, WEBHOOK_SECRET
 from tests.billing.fake_stripe import DAY, event_payload, sign
+from tests.factories import reloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_it_unlocks_pro_the_moment_the_subscription_is_created(webhooks, fake_st
     response = webhooks.send("customer.subscription.created", subscription)
 
     assert response.status_code == 200
-    plan = entitlements_for(learner)
+    plan = entitlements_for(reloaded(learner))
     assert plan.is_pro and plan.source == "subscription" and plan.questions_left_today is None
     row = Subscription.objects.get(stripe_id=subscription["id"])
     assert (row.user, row.status, row.interval, row.price_id) == (learner, "active", "month", MONTHLY)
@@ -57,7 +58,7 @@ def test_checkout_completed_unlocks_pro_with_the_subscription_fetched_from_strip
 
     assert webhooks.send("checkout.session.completed", obj).status_code == 200
 
-    plan = entitlements_for(learner)
+    plan = entitlements_for(reloaded(learner))
     assert plan.is_pro and plan.source == "trial"  # a first subscription starts with the trial
     assert plan.subscription.stripe_id == session["subscription"] and plan.subscription.interval == "year"
     assert fake_stripe.calls("GET", f"/v1/subscriptions/{session['subscription']}")
@@ -73,7 +74,7 @@ def test_a_bad_signature_is_rejected_and_changes_nothing(webhooks, fake_stripe, 
     assert webhooks.post(payload, sign(payload, WEBHOOK_SECRET, timestamp=int(time.time()) - 3600)).status_code == 400
     assert webhooks.post(payload, None).status_code == 400
 
-    assert not entitlements_for(learner).is_pro
+    assert not entitlements_for(reloaded(learner)).is_pro
     assert not Subscription.objects.exists() and not Event.objects.exists() and not audits(learner)
     assert not fake_stripe.calls("GET", "/v1/subscriptions/")
     assert WebhookEventTrigger.objects.filter(valid=False).count() == 3  # kept for forensics; the unsigned one is not
@@ -100,7 +101,7 @@ def test_an_older_event_arriving_late_is_ignored(webhooks, fake_stripe, customer
     fake_stripe.update_subscription(subscription["id"], status="canceled", canceled_at=t0 + 20, ended_at=t0 + 20)
     webhooks.send("customer.subscription.deleted", fake_stripe.objects["subscriptions"][subscription["id"]],
                   created=t0 + 20, event_id="evt_the_end")
-    assert not entitlements_for(learner).is_pro
+    assert not entitlements_for(reloaded(learner)).is_pro
 
     # A retry of an update from before the cancellation, processed with a stale read of Stripe.
     fake_stripe.update_subscription(subscription["id"], status="active", canceled_at=None, ended_at=None)
@@ -109,7 +110,7 @@ def test_an_older_event_arriving_late_is_ignored(webhooks, fake_stripe, customer
     assert late.status_code == 200
     row = Subscription.objects.get()
     assert row.status == "canceled" and row.last_event_id == "evt_the_end"
-    assert not entitlements_for(learner).is_pro
+    assert not entitlements_for(reloaded(learner)).is_pro
     assert [a.detail["status_to"] for a in audits(learner)] == ["active", "canceled"]
 
 
@@ -121,19 +122,19 @@ def test_a_cancellation_at_period_end_keeps_pro_until_the_period_ends(webhooks, 
 
     webhooks.send("customer.subscription.updated", subscription)
 
-    plan = entitlements_for(learner)
+    plan = entitlements_for(reloaded(learner))
     assert plan.is_pro and not plan.subscription.renews
     page = learner_client.get("/account/billing/").content.decode()
     assert "Ends on" in page and datetime.fromtimestamp(period_end, tz=UTC).strftime("%B %-d, %Y") in page
     with at(period_end - 60):
-        assert entitlements_for(learner).is_pro
+        assert entitlements_for(reloaded(learner)).is_pro
     with at(period_end + 60):  # even before Stripe's "deleted" event arrives
-        assert not entitlements_for(learner).is_pro
+        assert not entitlements_for(reloaded(learner)).is_pro
 
     fake_stripe.update_subscription(subscription["id"], status="canceled", ended_at=period_end)
     webhooks.send("customer.subscription.deleted", subscription)
 
-    assert Subscription.objects.get().status == "canceled" and not entitlements_for(learner).is_pro
+    assert Subscription.objects.get().status == "canceled" and not entitlements_for(reloaded(learner)).is_pro
     assert [(a.detail["status_to"], a.detail["cancel_at_period_end"]) for a in audits(learner)] == [
         ("active", False), ("active", True), ("canceled", True)]
 
@@ -150,14 +151,14 @@ def test_a_failed_renewal_keeps_pro_through_the_grace_period_then_falls_back_to_
 
     assert webhooks.send("invoice.payment_failed", invoice, created=failed_at).status_code == 200
 
-    plan = entitlements_for(learner)
+    plan = entitlements_for(reloaded(learner))
     assert plan.is_pro and plan.source == "grace"
     assert plan.grace_ends_at == datetime.fromtimestamp(failed_at + 3 * DAY, tz=UTC)
     assert "The last renewal payment failed" in learner_client.get("/account/billing/").content.decode()
     with at(failed_at + 2 * DAY):
-        assert entitlements_for(learner).is_pro
+        assert entitlements_for(reloaded(learner)).is_pro
     with at(failed_at + 3 * DAY + 60):
-        assert not entitlements_for(learner).is_pro
+        assert not entitlements_for(reloaded(learner)).is_pro
         with pytest.raises(UpgradeRequired):
             session_start(user=learner, exam=test_exam, request=SessionRequest(mode="adaptive", count=5))
 
@@ -168,7 +169,7 @@ def test_a_failed_renewal_keeps_pro_through_the_grace_period_then_falls_back_to_
     row = Subscription.objects.get()
     assert row.status == "active" and row.past_due_since is None
     with at(failed_at + 10 * DAY):
-        assert entitlements_for(learner).is_pro
+        assert entitlements_for(reloaded(learner)).is_pro
     page = learner_client.get("/account/billing/").content.decode()
     assert paid["number"] in page and invoice["number"] in page and "$12" in page
 
@@ -179,7 +180,7 @@ def test_a_subscription_of_no_user_of_ours_is_recorded_by_dj_stripe_only(webhook
 
     assert webhooks.send("customer.subscription.created", subscription).status_code == 200
 
-    assert not Subscription.objects.exists() and not entitlements_for(learner).is_pro
+    assert not Subscription.objects.exists() and not entitlements_for(reloaded(learner)).is_pro
 
 
 def test_the_endpoint_command_creates_the_row_holding_the_secret(db, settings, capsys):
