@@ -30,14 +30,20 @@ def roles_sync(*, using: str = "default") -> None:
     groups[ADMIN].permissions.set(Permission.objects.using(using).all())
 
 
+def role_from(*, is_superuser: bool, group_names) -> str:
+    """The role a superuser flag and a set of group names make."""
+    if is_superuser:
+        return ADMIN
+    for role in (ADMIN, MODERATOR):
+        if role in group_names:
+            return role
+    return LEARNER
+
+
 def user_role(user) -> str:
     if user.is_superuser:
         return ADMIN
-    names = {g.name for g in user.groups.all()}
-    for role in (ADMIN, MODERATOR):
-        if role in names:
-            return role
-    return LEARNER
+    return role_from(is_superuser=False, group_names={g.name for g in user.groups.all()})
 
 
 @transaction.atomic

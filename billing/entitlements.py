@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from accounts.roles import ADMIN, MODERATOR, role_from
 from billing.models import Subscription
 from study.models import SessionItem, StudySession
 
@@ -174,14 +175,12 @@ def allowance_claim(user, now: datetime, limit: int) -> bool:
 
 
 @functools.lru_cache(maxsize=50_000)
-def _plan_basis(user_id: int, version: int) -> tuple[tuple[Subscription, ...], bool]:
-    """What a learner's plan is worked out from: their subscriptions (read-only here) and whether
-    a role group makes them staff. Read once per version of the user row in each process: every
-    change to either moves `plan_version` on (plan_version_bump)."""
-    from accounts.roles import ADMIN, MODERATOR
-
+def _plan_basis(user_id: int, version: int) -> tuple[tuple[Subscription, ...], frozenset[str]]:
+    """What a learner's plan is worked out from: their subscriptions (read-only here) and their
+    groups. Read once per version of the user row in each process: every change to either moves
+    `plan_version` on (plan_version_bump)."""
     subscriptions = tuple(Subscription.objects.filter(user_id=user_id))
-    return subscriptions, Group.objects.filter(user__id=user_id, name__in=(MODERATOR, ADMIN)).exists()
+    return subscriptions, frozenset(Group.objects.filter(user__id=user_id).values_list("name", flat=True))
 
 
 def plan_version_bump(user_ids, *, user=None) -> None:
@@ -206,14 +205,14 @@ def entitlements_for(user, *, now: datetime | None = None) -> Entitlements:
         return Entitlements(user=user, plan=PRO, source="staff", now=now)
     if settings.BILLING_DEFAULT_PLAN == PRO:
         return Entitlements(user=user, plan=PRO, source="everyone", now=now)
-    subscriptions, in_staff_group = _plan_basis(user.pk, user.plan_version)
+    subscriptions, groups = _plan_basis(user.pk, user.plan_version)
     for subscription in subscriptions:
         if subscription.gives_pro(now):
             source = {Subscription.Status.TRIALING: "trial", Subscription.Status.PAST_DUE: "grace"}.get(
                 subscription.status, "subscription"
             )
             return Entitlements(user=user, plan=PRO, source=source, now=now, subscription=subscription)
-    if in_staff_group:
+    if role_from(is_superuser=user.is_superuser, group_names=groups) in (MODERATOR, ADMIN):
         return Entitlements(user=user, plan=PRO, source="staff", now=now)
     return Entitlements(
         user=user, plan=FREE, source="free", now=now, subscription=subscriptions[0] if subscriptions else None,

@@ -123,8 +123,8 @@ def portal_session_create(*, user, return_url: str) -> str:
 
 
 def checkout_session_fulfil(*, user, session_id: str) -> Subscription | None:
-    """On return from Checkout, fold in the new subscription without waiting for the webhook.
-    Returns None while Stripe has not completed the session."""
+    """On return from Checkout, fold in the new subscription without waiting for the webhook
+    (`user` learns its new plan). Returns None while Stripe has not completed the session."""
     session = _stripe_call("confirm the checkout", stripe.checkout.Session.retrieve, id=session_id)
     customer_id = get_id_from_stripe_data(session.get("customer"))
     own_customer = djstripe_models.Customer.objects.filter(id=customer_id, subscriber=user).exists()
@@ -134,9 +134,13 @@ def checkout_session_fulfil(*, user, session_id: str) -> Subscription | None:
     if session.get("status") != "complete" or not subscription_id:
         return None
     try:
-        return subscription_refresh(stripe_id=subscription_id, user_hint=user.pk)
+        subscription = subscription_refresh(stripe_id=subscription_id, user_hint=user.pk)
     except stripe.StripeError as exc:
         raise BillingError("Your payment went through; your plan will switch to Pro within a minute.") from exc
+    # The projection saved the subscription through another instance of this user: reload the
+    # version the plan cache is keyed by (billing.entitlements).
+    user.refresh_from_db(fields=["plan_version"])
+    return subscription
 
 
 # --- The projection ---------------------------------------------------------------------------

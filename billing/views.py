@@ -88,8 +88,7 @@ def checkout_success(request):
     error, check_again = "", bool(session_id) and payments_configured() and check < SUCCESS_CHECKS
     if check_again:
         try:
-            if checkout_session_fulfil(user=request.user, session_id=session_id) is not None:
-                request.user.refresh_from_db(fields=["plan_version"])  # the plan just changed
+            checkout_session_fulfil(user=request.user, session_id=session_id)
         except CheckoutNotYours as exc:
             error, check_again = str(exc), False
         except BillingError as exc:

@@ -59,12 +59,12 @@ def exam_readiness(*, exam: Exam, overall: tuple[float, float], masteries: dict[
     return est.readiness(domains, question_count=exam.question_count, passing_fraction=exam.passing_fraction)
 
 
-def _locked(model, defaults: dict | None = None, **lookup):
+def _locked(model, **lookup):
     """The row for `lookup`, locked for update; created on first use (without a savepoint on the
     common path, where the row already exists)."""
     row = model.objects.select_for_update().filter(**lookup).first()
     if row is None:
-        model.objects.get_or_create(**lookup, defaults=defaults or {})
+        model.objects.get_or_create(**lookup)
         row = model.objects.select_for_update().get(**lookup)  # locked, whoever created it
     return row
 
@@ -129,7 +129,7 @@ def _fold(items: list[SessionItem]) -> None:
     # rows below are never written by two folds at once.
     progress = _locked(ExamProgress, user=user, exam=exam)
     masteries = {m.objective_id: m for m in ObjectiveMastery.objects.select_for_update().filter(user=user, exam=exam)}
-    new_masteries, touched = [], set()
+    touched, created = set(), set()  # objective ids answered; those whose mastery row is new
     days: dict[date, list] = defaultdict(lambda: [0, 0.0])
     weeks: dict[date, dict] = {}
     for n, item in enumerate(items):
@@ -138,7 +138,7 @@ def _fold(items: list[SessionItem]) -> None:
         if mastery is None:
             mastery = ObjectiveMastery(user=user, exam=exam, objective_id=question.objective_id, variance=est.PRIOR_VARIANCE)
             masteries[question.objective_id] = mastery
-            new_masteries.append(mastery)
+            created.add(question.objective_id)
         touched.add(question.objective_id)
         for row in (mastery, progress):
             row.theta, row.variance = est.ability_update(
@@ -167,8 +167,8 @@ def _fold(items: list[SessionItem]) -> None:
                     readiness.probability, readiness.low, readiness.high)
             week["readiness"] = progress.readiness
     progress.save()
-    ObjectiveMastery.objects.bulk_create(new_masteries)
-    changed = [m for oid, m in masteries.items() if oid in touched and m not in new_masteries]
+    ObjectiveMastery.objects.bulk_create([masteries[oid] for oid in created])
+    changed = [masteries[oid] for oid in touched - created]
     if changed:
         ObjectiveMastery.objects.bulk_update(changed, ["theta", "variance", "answered", "correct", "last_answer_at"])
     for day, (answered, seconds) in days.items():
@@ -185,7 +185,7 @@ def _schedule_reviews(items: list[SessionItem]) -> None:
     pace = exam.duration_minutes * 60 / exam.question_count
     cards = {c.question_id: c for c in
              ReviewCard.objects.select_for_update().filter(user=user, question_id__in={i.question_id for i in items})}
-    new, changed = [], set()
+    new, changed = {}, set()  # question id → card
     for item in items:
         rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence,
                                seconds=item.time_spent_seconds, pace_seconds=pace)
@@ -193,14 +193,14 @@ def _schedule_reviews(items: list[SessionItem]) -> None:
         card = Card.from_dict(existing.card) if existing else Card()
         card, _ = _scheduler.review_card(card, rating, item.answered_at.astimezone(UTC))  # fsrs insists on datetime.UTC
         if existing is None:
-            existing = cards[item.question_id] = ReviewCard(user=user, question_id=item.question_id, exam=exam)
-            new.append(existing)
-        elif existing not in new:
+            existing = cards[item.question_id] = new[item.question_id] = ReviewCard(
+                user=user, question_id=item.question_id, exam=exam)
+        elif item.question_id not in new:
             changed.add(item.question_id)
         existing.card, existing.due, existing.last_rating = card.to_dict(), card.due, int(rating)
         existing.reviews += 1
         existing.lapses += rating == Rating.Again
-    ReviewCard.objects.bulk_create(new)
+    ReviewCard.objects.bulk_create(new.values())
     if changed:
         ReviewCard.objects.bulk_update([cards[pk] for pk in changed], ["card", "due", "last_rating", "reviews", "lapses"])
 
@@ -227,8 +227,8 @@ def _fold_pending(pending, *, user=None) -> int:
     # Locked, then folded and cleared in one transaction: a fold running at the same moment
     # (another tab, the periodic task) waits, then finds nothing left to fold.
     items = list(pending.order_by().select_for_update(of=("self",)).select_related("session__exam", "session__user", "question"))
-    for item in items:
-        if user is not None:
+    if user is not None:
+        for item in items:
             item.session.user = user
     progress_record_answers(items)
     SessionItem.objects.filter(pk__in=[i.pk for i in items]).update(progress_pending=False)
