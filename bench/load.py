@@ -14,7 +14,8 @@ asyncio HTTP client (aiohttp) in this process. Each simulated learner:
   finishes            POST submit, GET results
 
 Concurrency steps up through --steps; new learners arrive at up to --arrivals a second, and each
-step runs --duration seconds once its learners have ramped in and settled (twice the think time), and the script reports throughput, p50/p95/p99 per endpoint and errors, then the
+step runs --duration seconds once its learners have ramped in and settled (twice the think time).
+The script reports throughput, p50/p95/p99 per endpoint, errors and CPU per request, then the
 largest step held with p95 < 100 ms and no errors. The load generator shares the machine's cores.
 """
 
@@ -184,8 +185,10 @@ def prepare(args):
 def start_server(env, args):
     # The production configuration (gunicorn.conf.py), on a local port, without the access log.
     cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py",
-           "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--threads", str(args.threads),
-           "--access-logfile", "/dev/null", "--log-level", "warning"]
+           "--bind", f"127.0.0.1:{args.port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
+    for option, value in (("--workers", args.workers), ("--threads", args.threads)):
+        if value is not None:
+            cmd += [option, str(value)]
     log = SERVER_LOG.open("w")  # noqa: SIM115 -- gunicorn writes to it until the run ends
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stderr=log)
     for _ in range(100):
@@ -228,7 +231,7 @@ def report(stats, seconds, learners):
     # Signing in hashes a password on purpose (~0.5 s of CPU); it is reported above but not part
     # of the capacity criterion, which is about studying.
     studying = [v for name, values in stats.latency.items() if name not in SIGN_IN for v in values]
-    return percentile(studying, 95), errors
+    return percentile(studying, 95), errors, total
 
 
 async def run_steps(args, code, cookies):
@@ -257,8 +260,8 @@ async def run_steps(args, code, cookies):
         server_before, client_before = server_cpu_seconds(args.server_pid), time.process_time()
         await asyncio.sleep(args.duration)
         seconds = time.perf_counter() - stats.started
-        p95, errors = report(stats, seconds, step)
-        requests = sum(len(v) for v in stats.latency.values()) or 1
+        p95, errors, requests = report(stats, seconds, step)
+        requests = requests or 1
         server_cpu = server_cpu_seconds(args.server_pid) - server_before
         client_cpu = time.process_time() - client_before
         print(f"  CPU per request: server {1000 * server_cpu / requests:.1f} ms, load generator "
@@ -291,8 +294,8 @@ def main():
     parser.add_argument("--sign-ins", type=int, default=20, help="learners who sign in through the form")
     parser.add_argument("--questions", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (gunicorn.conf.py: 2 per core)")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's, 2 per core)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's, 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
     args = parser.parse_args()
