@@ -1,13 +1,16 @@
 """What one study request costs in-process: milliseconds of this process's CPU and queries.
 
-    .venv/bin/python bench/request_cost.py [--sessions 30] [--profile answer]
+    .venv/bin/python bench/request_cost.py [--sessions 30] [--profile answer] [--calls]
 
 Runs against the database bench/load.py prepares (run that once first; DATABASE_URL overrides)
 with the production settings (DEBUG=0), through Django's test client: no HTTP server and no
 network, so the figures are the application's own cost per request — what caps the load test
 on a 2-core machine. Each simulated learner starts a practice session and, for each of its 20
 questions, GETs the card (HTMX) and POSTs an answer. Prints the median and p90 per endpoint and
-the queries each ran; --profile NAME prints a cProfile of that endpoint's requests.
+the queries each ran; --profile NAME prints a cProfile of that endpoint's requests (BENCH_SORT,
+BENCH_ROWS choose its order and length). --calls also counts the Python function calls each
+request makes: on a machine whose timings drift by 20% between runs, that count does not, so it
+compares two versions of the code where milliseconds cannot (the profiler slows the run).
 """
 
 import argparse
@@ -29,6 +32,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--profile", default="", help="endpoint to profile: question, answer, start")
+    parser.add_argument("--calls", action="store_true", help="count Python calls per request (slower)")
     parser.add_argument("--questions", type=int, default=10_000)
     args = parser.parse_args()
 
@@ -53,15 +57,22 @@ def main():
         raise SystemExit("No load database here: run bench/load.py once (it prepares /tmp/ptp-load.db).")
     cpu = defaultdict(list)
     queries = defaultdict(list)
+    calls = defaultdict(list)
     profiler = cProfile.Profile()
 
     def timed(name, call, *call_args, **call_kwargs):
+        counter = cProfile.Profile() if args.calls else None
         with CaptureQueriesContext(connection) as captured:
             if name == args.profile:
                 profiler.enable()
+            if counter:
+                counter.enable()
             started = time.process_time()
             response = call(*call_args, **call_kwargs)
             cpu[name].append((time.process_time() - started) * 1000)
+            if counter:
+                counter.disable()
+                calls[name].append(sum(entry.callcount for entry in counter.getstats()))
             if name == args.profile:
                 profiler.disable()
         queries[name].append(len(captured))
@@ -83,15 +94,17 @@ def main():
         timed("submit", client.post, f"/sessions/{session}/submit/")
         timed("results", client.get, f"/sessions/{session}/results/")
 
-    print(f"{'endpoint':<10}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}   (CPU of this process)")
+    print(f"{'endpoint':<10}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}"
+          + (f"{'calls':>9}" if args.calls else "") + "   (CPU of this process)")
     for name, values in cpu.items():
         values.sort()
         print(f"{name:<10}{len(values):>9}{statistics.median(values):>11.2f}{values[int(len(values) * 0.9)]:>9.2f}"
-              f"{statistics.median(queries[name]):>9.0f}")
+              f"{statistics.median(queries[name]):>9.0f}"
+              + (f"{statistics.mean(calls[name]):>9.0f}" if args.calls else ""))
     per_question = statistics.median(cpu["question"]) + statistics.median(cpu["answer"])
     print(f"one question (card + answer): {per_question:.1f} ms of CPU")
     if args.profile:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_ROWS", "45")))
 
 
 if __name__ == "__main__":

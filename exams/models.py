@@ -230,7 +230,9 @@ class Choice(models.Model):
     match_text = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["question", "position", "id"]
+        # Columns, not the relation: "question" would pull in Question's own ordering, joining
+        # the exam, objective and domain into every query for a question's choices.
+        ordering = ["question_id", "position", "id"]
 
     def __str__(self):
         return self.text[:80]

@@ -144,7 +144,9 @@ class SessionItem(models.Model):
     )
 
     class Meta:
-        ordering = ["session", "position"]
+        # Columns, not the relation: "session" would join StudySession to sort by its
+        # started_at in every query, including the question card's.
+        ordering = ["session_id", "position"]
         indexes = [
             # Only the few answers still to fold are in it: "anything pending for this learner?"
             # is a lookup, not a scan, whatever the history.

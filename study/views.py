@@ -62,8 +62,13 @@ def _items(user):
     )
 
 
+def _one(queryset):
+    """The one row a unique lookup names, or None: no ORDER BY to build or run."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _get_item(session: StudySession, position: int) -> SessionItem:
-    item = _items(session.user).filter(session=session, position=position).first()
+    item = _one(_items(session.user).filter(session=session, position=position))
     if item is None:
         raise Http404("No such question in this session.")
     item.session = session
@@ -73,9 +78,9 @@ def _get_item(session: StudySession, position: int) -> SessionItem:
 
 def _get_session_and_item(request, pk: int, position: int) -> tuple[StudySession, SessionItem | None]:
     """The learner's session and one of its items in one query (the two pages of every answer)."""
-    item = _items(request.user).select_related("session__exam").filter(
+    item = _one(_items(request.user).select_related("session__exam").filter(
         session_id=pk, session__user=request.user, position=position
-    ).first()
+    ))
     if item is None:
         return _get_session_for_user(request, pk), None
     session = item.session
