@@ -12,6 +12,7 @@ from billing.entitlements import entitlements_for
 from billing.views import upgrade_required
 from exams.models import Question
 from exams.selectors import attach_cached_choices
+from pingtopass.db.prepared import PreparedQuery
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 from study import selectors
@@ -53,24 +54,32 @@ def _entitlements(request):
     return request._entitlements
 
 
-def _items(user):
+def _items(user_id: int):
     """Session items as the question card needs them: the question and its objective in the
     same query, the learner's bookmark on it as two columns, the choices from the cache."""
-    bookmark = Bookmark.objects.filter(user=user, question=OuterRef("question_id"))
+    bookmark = Bookmark.objects.filter(user_id=user_id, question=OuterRef("question_id"))
     return SessionItem.objects.select_related("question__objective").annotate(
         bookmarked=Exists(bookmark), bookmark_note=Subquery(bookmark.values("note")[:1])
-    )
+    ).order_by()
 
 
-def _one(queryset):
-    """The one row a unique lookup names, or None: no ORDER BY to build or run."""
-    return next(iter(queryset.order_by()[:1]), None)
+# The card's two lookups, compiled once per process (pingtopass/db/prepared.py): every answer
+# runs one of them twice, and building the query cost ten times what running it does.
+_session_item = PreparedQuery(
+    lambda user, session, position: _items(user).filter(session_id=session, position=position)[:1]
+)
+_session_item_with_session = PreparedQuery(
+    lambda user, session, position: _items(user).select_related("session__exam").filter(
+        session_id=session, session__user_id=user, position=position
+    )[:1]
+)
 
 
 def _get_item(session: StudySession, position: int) -> SessionItem:
-    item = _one(_items(session.user).filter(session=session, position=position))
-    if item is None:
+    found = _session_item(user=session.user_id, session=session.pk, position=position)
+    if not found:
         raise Http404("No such question in this session.")
+    item = found[0]
     item.session = session
     attach_cached_choices([item.question])
     return item
@@ -78,9 +87,8 @@ def _get_item(session: StudySession, position: int) -> SessionItem:
 
 def _get_session_and_item(request, pk: int, position: int) -> tuple[StudySession, SessionItem | None]:
     """The learner's session and one of its items in one query (the two pages of every answer)."""
-    item = _one(_items(request.user).select_related("session__exam").filter(
-        session_id=pk, session__user=request.user, position=position
-    ))
+    found = _session_item_with_session(user=request.user.pk, session=pk, position=position)
+    item = found[0] if found else None
     if item is None:
         return _get_session_for_user(request, pk), None
     session = item.session

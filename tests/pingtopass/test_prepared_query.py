@@ -1,0 +1,73 @@
+"""A prepared query gives what its queryset gives, for any values, and refuses what it cannot
+prepare instead of running the wrong SQL."""
+
+import datetime
+
+import pytest
+from django.db.models import Exists, OuterRef, Subquery
+
+from pingtopass.db.prepared import PreparedQuery
+from study.models import Bookmark, SessionItem
+from tests.factories import BookmarkFactory, SessionItemFactory, StudySessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _items(user, session):
+    bookmark = Bookmark.objects.filter(user_id=user, question=OuterRef("question_id"))
+    return (
+        SessionItem.objects.select_related("question__objective", "session__exam")
+        .annotate(bookmarked=Exists(bookmark), bookmark_note=Subquery(bookmark.values("note")[:1]))
+        .filter(session_id=session, session__user_id=user)
+        .order_by("position")
+    )
+
+
+ITEMS = PreparedQuery(_items)
+
+
+def _snapshot(items):
+    return [
+        (i.pk, i.position, i.response, i.answered_at, i.bookmarked, i.bookmark_note, i.question.stem,
+         i.question.objective.number, i.session.started_at, i.session.exam.code, i.session.user_id)
+        for i in items
+    ]
+
+
+@pytest.fixture
+def two_learners():
+    sessions = [StudySessionFactory(), StudySessionFactory()]
+    for session in sessions:
+        for _ in range(3):
+            SessionItemFactory(session=session, question__exam=session.exam, question__objective__domain__exam=session.exam)
+    first = sessions[0].items.order_by("position")[0]
+    first.response, first.answered_at = [1, 2], datetime.datetime(2026, 5, 1, 9, 30, tzinfo=datetime.UTC)
+    first.save()
+    BookmarkFactory(user=sessions[0].user, question=first.question, note="Check the port numbers")
+    return sessions
+
+
+def test_gives_the_querysets_instances_for_each_learner(two_learners, django_assert_num_queries):
+    for session in two_learners:
+        with django_assert_num_queries(1):
+            prepared = ITEMS(user=session.user_id, session=session.pk)
+        assert _snapshot(prepared) == _snapshot(_items(session.user_id, session.pk))
+        assert len(prepared) == 3
+    mine = ITEMS(user=two_learners[0].user_id, session=two_learners[0].pk)
+    assert (mine[0].bookmarked, mine[0].bookmark_note) == (True, "Check the port numbers")
+    assert mine[0].response == [1, 2] and mine[0].answered_at.tzinfo is not None  # JSON and datetime converted
+    assert [i.bookmarked for i in mine[1:]] == [False, False]
+
+
+def test_another_learners_session_gives_nothing(two_learners):
+    assert ITEMS(user=two_learners[1].user_id, session=two_learners[0].pk) == []
+
+
+def test_refuses_a_query_whose_sql_changes_with_its_values():
+    with pytest.raises(ValueError, match="SQL changes"):
+        PreparedQuery(lambda count: SessionItem.objects.all()[:count])(count=3)
+
+
+def test_refuses_a_value_that_never_reaches_the_sql():
+    with pytest.raises(ValueError, match="do not reach"):
+        PreparedQuery(lambda session, unused: SessionItem.objects.filter(session_id=session))(session=1, unused=2)
