@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.roles import ADMIN, MODERATOR, role_from
 from billing.models import Subscription
+from pingtopass.db.prepared import PreparedUpdate
 from study.models import SessionItem, StudySession
 
 FREE, PRO = "free", "pro"
@@ -154,20 +155,26 @@ def _answered_today(user, now: datetime) -> int:
     return user.allowance_used if user.allowance_day == local_day(user, now) else 0
 
 
+def _allowance_claim_update(user: int, today: date, limit: int):
+    from accounts.models import User
+
+    return User.objects.filter(pk=user).filter(
+        ~Q(allowance_day=today) | Q(allowance_day__isnull=True) | Q(allowance_used__lt=limit)
+    ), {
+        "allowance_used": Case(When(allowance_day=today, then=F("allowance_used") + 1), default=Value(1)),
+        "allowance_day": today,
+    }
+
+
+# Compiled once per process (pingtopass/db/prepared.py): every free learner's answer runs it.
+_allowance_claim = PreparedUpdate(_allowance_claim_update)
+
+
 def allowance_claim(user, now: datetime, limit: int) -> bool:
     """Count one new answer against today's allowance, unless that would pass `limit`: one
     conditional UPDATE, so answers racing in from two tabs cannot both take the last one."""
-    from accounts.models import User
-
     today = local_day(user, now)
-    claimed = (
-        User.objects.filter(pk=user.pk)
-        .filter(~Q(allowance_day=today) | Q(allowance_day__isnull=True) | Q(allowance_used__lt=limit))
-        .update(
-            allowance_used=Case(When(allowance_day=today, then=F("allowance_used") + 1), default=Value(1)),
-            allowance_day=today,
-        )
-    )
+    claimed = _allowance_claim(user=user.pk, today=today, limit=limit)
     if claimed:
         user.allowance_used = user.allowance_used + 1 if user.allowance_day == today else 1
         user.allowance_day = today

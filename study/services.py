@@ -14,6 +14,7 @@ from fsrs import Rating
 from billing.entitlements import Entitlements, entitlements_for
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
+from pingtopass.db.prepared import PreparedUpdate
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
 from study.progress import progress_catch_up, progress_record_answers, reviews_due_by, weakest_objectives
@@ -324,10 +325,19 @@ def item_mark_shown(*, item: SessionItem) -> None:
     with transaction.atomic():  # one write transaction, not two
         if first_show:
             item.shown_at = timezone.now()
-            SessionItem.objects.filter(pk=item.pk, shown_at__isnull=True).update(shown_at=item.shown_at)
+            _mark_shown(item=item.pk, at=item.shown_at)
         if moved:
             session.current_position = item.position
-            StudySession.objects.filter(pk=session.pk).update(current_position=item.position)
+            _move_to(session=session.pk, position=item.position)
+
+
+# The two writes of showing a question, compiled once per process (pingtopass/db/prepared.py).
+_mark_shown = PreparedUpdate(
+    lambda item, at: (SessionItem.objects.filter(pk=item, shown_at__isnull=True), {"shown_at": at})
+)
+_move_to = PreparedUpdate(
+    lambda session, position: (StudySession.objects.filter(pk=session), {"current_position": position})
+)
 
 
 def item_flag(*, item: SessionItem, flagged: bool) -> None:

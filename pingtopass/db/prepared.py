@@ -1,84 +1,166 @@
-"""Querysets compiled once: a hot lookup skips Django's query building on every request.
+"""Queries compiled once: a hot lookup or write skips Django's query building on every request.
 
-Building and compiling a queryset with joins and annotations costs more CPU than running it:
-bench/request_cost.py measured the question card's lookup at about 2 ms to build and compile
-against 0.2 ms to execute on SQLite. A `PreparedQuery` builds its queryset once per process and
-database, with stand-in values, and keeps the SQL; each call binds the real values to that SQL
-and turns the rows into the same model instances the queryset would give (its select_related
-objects and annotations included).
+Building and compiling a queryset with joins, annotations or conditional expressions costs more
+CPU than running it: bench/request_cost.py measured the question card's lookup at about 2 ms to
+build and compile against 0.2 ms to execute on SQLite. A prepared query builds its queryset
+once per process and database, with stand-in values, and keeps the SQL; each call binds the real
+values to that SQL. `PreparedQuery` returns the model instances the queryset would (its
+select_related objects and annotations included); `PreparedUpdate` runs the queryset's UPDATE
+and returns the rows it changed.
 
 Only the values may change between calls, never the shape: `build` must produce the same SQL
-whatever integers it is given, and each value must reach the SQL as a parameter.
+whatever values it is given, and each value must reach the SQL as a parameter. Values are
+integers, dates or aware datetimes, each compared with or written to a field of its own kind.
+The queryset is compiled twice, with two sets of stand-ins, and anything else is refused.
 """
 
-from django.db import connections
+import datetime
+
+from django.db import connections, transaction
 from django.db.models.query import get_related_populators
+from django.db.models.sql import UpdateQuery
 
-# Two sets of stand-in values, each value's own and inside every integer field's range (a
-# lookup outside a field's range compiles to nothing): a parameter that differs between the two
-# compilations, as the stand-ins do, is that value's place; one that does not is the shape's.
-_STAND_INS = (30_001, 31_001)
+# Two sets of stand-ins per kind of value, each value's own and inside every integer field's
+# range (a lookup outside a field's range compiles to nothing). A parameter that differs between
+# the two compilations as a value's stand-ins do is that value's place; one that does not is
+# the shape's own.
+_UTC = datetime.UTC
+_STAND_INS = {
+    int: lambda set_, i: (30_001, 31_001)[set_] + i,
+    datetime.date: lambda set_, i: datetime.date(1901 + set_, 1, 1) + datetime.timedelta(days=i),
+    datetime.datetime: lambda set_, i: datetime.datetime(1901 + set_, 1, 1, tzinfo=_UTC) + datetime.timedelta(days=i),
+}
 
 
-class PreparedQuery:
-    """`PreparedQuery(build)`, then `query(**values)` returns a list of model instances.
+def _adapter(kind, connection):
+    """How the database driver is given a value of this kind (what Django's fields do)."""
+    if kind is datetime.datetime:
+        return connection.ops.adapt_datetimefield_value
+    if kind is datetime.date:
+        return connection.ops.adapt_datefield_value
+    return None
 
-    `build(**values)` returns the queryset; the values are integers (primary keys, positions).
-    """
 
+class _Prepared:
     def __init__(self, build):
         self.build = build
-        self._compiled = {}
+        self._plans = {}
 
-    def __call__(self, **values) -> list:
-        names = tuple(sorted(values))
-        plan = self._compiled.get(names)
+    def _plan(self, values):
+        kinds = tuple(sorted((name, type(value)) for name, value in values.items()))
+        plan = self._plans.get(kinds)
         if plan is None:
-            plan = self._compiled[names] = _Plan(self.build, names)
-        return plan.run(values)
+            plan = self._plans[kinds] = self._compile(dict(kinds))
+        return plan
 
-
-class _Plan:
-    def __init__(self, build, names):
+    def _compile(self, kinds):
+        for kind in kinds.values():
+            if kind not in _STAND_INS:
+                raise ValueError(f"A prepared query takes integers, dates and datetimes, not {kind.__name__}.")
         compiled = []
-        for base in _STAND_INS:
-            stand_ins = {name: base + i for i, name in enumerate(names)}
-            queryset = build(**stand_ins)
-            if queryset._known_related_objects or queryset._prefetch_related_lookups:
-                raise ValueError("A prepared query cannot come from a related manager or prefetch.")
-            compiler = queryset.query.get_compiler(using=queryset.db)
-            compiled.append((stand_ins, compiler, *compiler.as_sql()))
-        (first, compiler, self.sql, params), (second, _, other_sql, other_params) = compiled
-        if other_sql != self.sql or len(params) != len(other_params):
+        for set_ in (0, 1):
+            stand_ins = {name: _STAND_INS[kind](set_, i) for i, (name, kind) in enumerate(sorted(kinds.items()))}
+            compiled.append((stand_ins, *self._compiler(stand_ins)))
+        (first, alias, compiler, sql, params), (second, _, _, other_sql, other_params) = compiled
+        if other_sql != sql or len(params) != len(other_params):
             raise ValueError("The query's SQL changes with its values: it cannot be prepared.")
-        self.alias = queryset.db
-        names_at = {(first[name], second[name]): name for name in names}
-        # (name, None) for a value's place, (None, constant) for a parameter fixed by the shape.
-        self.params = []
+        connection = connections[alias]
+        adapters = {name: _adapter(kind, connection) for name, kind in kinds.items()}
+
+        def sent(name, stand_in):
+            adapt = adapters[name]
+            return adapt(stand_in) if adapt else stand_in
+
+        places = {(sent(name, first[name]), sent(name, second[name])): name for name in kinds}
+        slots = []  # (name, adapter) for a value's place, (None, constant) for the shape's own
         for a, b in zip(params, other_params, strict=True):
             if a == b:
-                self.params.append((None, a))
-            elif (a, b) in names_at:
-                self.params.append((names_at[a, b], None))
+                slots.append((None, a))
+            elif (a, b) in places:
+                slots.append((places[a, b], adapters[places[a, b]]))
             else:
-                raise ValueError(f"A parameter changes with the values but is none of them: {a!r}.")
-        missing = set(names) - {name for name, _ in self.params if name}
+                raise ValueError(f"A parameter changes with the values but is none of them as given: {a!r}.")
+        missing = set(kinds) - {name for name, _ in slots if name}
         if missing:
             raise ValueError(f"These values do not reach the SQL as parameters: {sorted(missing)}.")
+        return self._make_plan(alias, compiler, sql, slots)
+
+    @staticmethod
+    def _bind(slots, values):
+        bound = []
+        for name, extra in slots:
+            if name is None:
+                bound.append(extra)
+            else:
+                bound.append(extra(values[name]) if extra else values[name])
+        return bound
+
+
+class PreparedQuery(_Prepared):
+    """`PreparedQuery(build)`, then `query(**values)` returns a list of model instances;
+    `build(**values)` returns the queryset."""
+
+    def __call__(self, **values) -> list:
+        return self._plan(values).run(values)
+
+    def _compiler(self, stand_ins):
+        queryset = self.build(**stand_ins)
+        if queryset._known_related_objects or queryset._prefetch_related_lookups:
+            raise ValueError("A prepared query cannot come from a related manager or prefetch.")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        return queryset.db, compiler, *compiler.as_sql()
+
+    def _make_plan(self, alias, compiler, sql, slots):
+        return _SelectPlan(alias, compiler, sql, slots)
+
+
+class PreparedUpdate(_Prepared):
+    """`PreparedUpdate(build)`, then `update(**values)` returns the number of rows changed;
+    `build(**values)` returns `(queryset, {field: new value or expression})`."""
+
+    def __call__(self, **values) -> int:
+        return self._plan(values).run(values)
+
+    def _compiler(self, stand_ins):
+        queryset, changes = self.build(**stand_ins)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        if query.related_updates:
+            raise ValueError("A prepared update writes one table.")
+        return queryset.db, compiler, sql, params
+
+    def _make_plan(self, alias, compiler, sql, slots):
+        return _UpdatePlan(alias, sql, slots)
+
+
+class _UpdatePlan:
+    def __init__(self, alias, sql, slots):
+        self.alias, self.sql, self.slots = alias, sql, slots
+
+    def run(self, values) -> int:
+        with transaction.mark_for_rollback_on_error(using=self.alias), connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, _Prepared._bind(self.slots, values))
+            return cursor.rowcount
+
+
+class _SelectPlan:
+    def __init__(self, alias, compiler, sql, slots):
+        self.alias, self.sql, self.slots = alias, sql, slots
         select, klass_info = compiler.select, compiler.klass_info
         self.annotations = list(compiler.annotation_col_map.items())
         self.model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.model_slice = slice(start, end)
         self.init_list = [column[0].target.attname for column in select[start:end]]
-        self.populators = get_related_populators(klass_info, select, self.alias)
+        self.populators = get_related_populators(klass_info, select, alias)
         self.converters = sorted(compiler.get_converters([s[0] for s in select[: compiler.col_count]]).items())
 
     def run(self, values) -> list:
         connection = connections[self.alias]
-        params = [values[name] if name else constant for name, constant in self.params]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, _Prepared._bind(self.slots, values))
             rows = cursor.fetchall()
         objects = []
         for row in rows:
@@ -96,4 +178,3 @@ class _Plan:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
-

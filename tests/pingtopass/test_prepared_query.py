@@ -4,11 +4,12 @@ prepare instead of running the wrong SQL."""
 import datetime
 
 import pytest
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
-from pingtopass.db.prepared import PreparedQuery
+from accounts.models import User
+from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
 from study.models import Bookmark, SessionItem
-from tests.factories import BookmarkFactory, SessionItemFactory, StudySessionFactory
+from tests.factories import BookmarkFactory, SessionItemFactory, StudySessionFactory, UserFactory, reloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,40 @@ def test_refuses_a_query_whose_sql_changes_with_its_values():
 def test_refuses_a_value_that_never_reaches_the_sql():
     with pytest.raises(ValueError, match="do not reach"):
         PreparedQuery(lambda session, unused: SessionItem.objects.filter(session_id=session))(session=1, unused=2)
+
+
+def _claim(user, today, limit):
+    return User.objects.filter(pk=user).filter(Q(allowance_day__isnull=True) | ~Q(allowance_day=today) | Q(allowance_used__lt=limit)), {
+        "allowance_used": Case(When(allowance_day=today, then=F("allowance_used") + 1), default=Value(1)),
+        "allowance_day": today,
+    }
+
+
+CLAIM = PreparedUpdate(_claim)
+SHOWN = PreparedUpdate(lambda item, at: (SessionItem.objects.filter(pk=item, shown_at__isnull=True), {"shown_at": at}))
+
+
+def test_an_update_binds_dates_and_counts_the_rows_it_changed():
+    learner = UserFactory()
+    today, tomorrow = datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)
+    assert [CLAIM(user=learner.pk, today=today, limit=2) for _ in range(3)] == [1, 1, 0]  # the third is over the limit
+    assert reloaded(learner).allowance_used == 2 and reloaded(learner).allowance_day == today
+    assert CLAIM(user=learner.pk, today=tomorrow, limit=2) == 1  # a new day starts again at one
+    assert (reloaded(learner).allowance_used, reloaded(learner).allowance_day) == (1, tomorrow)
+
+
+def test_an_update_binds_aware_datetimes():
+    item = SessionItemFactory()
+    at = datetime.datetime(2026, 7, 4, 18, 5, 9, 250000, tzinfo=datetime.timezone(datetime.timedelta(hours=-4)))
+    assert SHOWN(item=item.pk, at=at) == 1
+    assert SHOWN(item=item.pk, at=at + datetime.timedelta(hours=1)) == 0  # only the first showing counts
+    item.refresh_from_db()
+    assert item.shown_at == at
+
+
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+def test_refuses_values_it_cannot_bind_as_given():
+    with pytest.raises(ValueError, match="integers, dates and datetimes"):
+        PreparedQuery(lambda note: Bookmark.objects.filter(note=note))(note="x")
+    with pytest.raises(ValueError, match="none of them as given"):  # a date compared with a datetime column
+        PreparedQuery(lambda day: SessionItem.objects.filter(answered_at__gte=day))(day=datetime.date(2026, 1, 1))
