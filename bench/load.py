@@ -10,7 +10,9 @@ asyncio HTTP client (aiohttp) in this process. Each simulated learner:
                        with a session cookie issued up front, like returning learners — password
                        hashing would otherwise dominate a 2-core machine's budget)
   starts a session    POST /exams/<code>/start/ (practice, 20 questions)
-  answers 20          GET the question, think (exponential, mean --think seconds), POST the answer
+  answers 20          GET the question, think (exponential, mean --think seconds), POST the answer;
+                      as in the browser, a question the answered card carried (practice's
+                      <template id="next-card">, shown by static/js/study.js) is not fetched again
   finishes            POST submit, GET results
 
 Concurrency steps up through --steps; new learners arrive at up to --arrivals a second, and each
@@ -41,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CHOICE = re.compile(r'name="choice" value="(\d+)"')
 SESSION = re.compile(r"/sessions/(\d+)/q/(\d+)/")
+CARRIED = re.compile(r'<template id="next-card"[^>]*>(.*?)</template>', re.S)
 TARGET_P95_MS = 100.0
 SIGN_IN = {"login form", "sign in"}
 SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
@@ -49,6 +52,12 @@ SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))] if values else float("nan")
+
+
+def carried_card(body):
+    """The next question an answered practice card carries, as static/js/study.js shows it."""
+    match = CARRIED.search(body)
+    return match.group(1) if match else None
 
 
 class Stats:
@@ -119,17 +128,23 @@ class Learner:
                 continue
             session_id = response.headers["Location"].rstrip("/").split("/")[-1]
             token = self.csrf(page)
+            carried = None
             for position in range(1, 21):
-                _, page = await self.call("question", "GET", f"/sessions/{session_id}/q/{position}/",
-                                          headers={"HX-Request": "true"} if position > 1 else {})
+                if carried is not None:
+                    page = carried  # Next shows the card the answer brought, without a request
+                else:
+                    _, page = await self.call("question", "GET", f"/sessions/{session_id}/q/{position}/",
+                                              headers={"HX-Request": "true"} if position > 1 else {})
                 choices = CHOICE.findall(page)
                 token = self.csrf(page) or token  # HTMX partials carry no token field; keep the page's
                 await asyncio.sleep(self.rng.expovariate(1 / self.think))
                 if stop.is_set():
                     return
-                await self.call("answer", "POST", f"/sessions/{session_id}/q/{position}/answer/",
-                                data={"choice": self.rng.choice(choices or ["0"]), "elapsed": "12"},
-                                headers={"HX-Request": "true", "X-CSRFToken": token, "Referer": self.base + "/"})
+                _, answered = await self.call(
+                    "answer", "POST", f"/sessions/{session_id}/q/{position}/answer/",
+                    data={"choice": self.rng.choice(choices or ["0"]), "elapsed": "12"},
+                    headers={"HX-Request": "true", "X-CSRFToken": token, "Referer": self.base + "/"})
+                carried = carried_card(answered)
             await self.call("submit", "POST", f"/sessions/{session_id}/submit/", expect=(302,),
                             data={"csrfmiddlewaretoken": token}, headers={"Referer": self.base + "/"})
             await self.call("results", "GET", f"/sessions/{session_id}/results/")

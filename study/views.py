@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -263,8 +264,9 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     return context
 
 
-def _render_question(request, session, item, error="", status=200, posted=None):
+def _render_question(request, session, item, error="", status=200, posted=None, upcoming=""):
     context = _question_context(request, session, item, error, posted=posted)
+    context["upcoming"] = upcoming
     template = "study/question.html#session-main" if request.htmx else "study/question.html"
     response = render(request, template, context, status=status)
     if request.htmx:
@@ -289,6 +291,18 @@ def _show_question(request, session: StudySession, position: int, item: SessionI
         item = _get_item(session, position)
     item_mark_shown(item=item)
     return _render_question(request, session, item)
+
+
+def _upcoming_card(request, session: StudySession, item: SessionItem) -> str:
+    """With instant feedback, the answered card carries the next question, drawn and marked as
+    shown as its own page would be: Next then shows it at once, without another request
+    (static/js/study.js). Without JavaScript, Next is a link as before."""
+    if not (request.htmx and session.gives_instant_feedback and item.position < session.question_total):
+        return ""
+    upcoming = _get_item(session, item.position + 1)
+    item_mark_shown(item=upcoming)
+    context = {**_question_context(request, session, upcoming), "prefetched": True}
+    return render_to_string("study/question.html#session-main", context, request=request)
 
 
 def _answer_given(question: Question, data) -> bool:
@@ -364,7 +378,8 @@ def answer_view(request, pk, position):
             return trigger_client_event(_show_question(request, session, item.position + 1), "answer-saved")
         return redirect(reverse("study:question", args=[session.pk, item.position + 1]))
     if request.htmx:
-        return trigger_client_event(_render_question(request, session, item), "answer-saved")
+        card = _render_question(request, session, item, upcoming=_upcoming_card(request, session, item))
+        return trigger_client_event(card, "answer-saved")
     return redirect(item.get_absolute_url())
 
 

@@ -111,16 +111,33 @@
     if (elapsed) event.detail.parameters.elapsed = ((Date.now() - shownAt) / 1000).toFixed(1);
   });
 
-  // After HTMX swaps in a new question, reset the clock and move focus to its heading.
+  // After a new question is swapped in, reset the clock and move focus to its heading.
+  function cardShown() {
+    var position = main() && main().dataset.position;
+    if (position !== window.__ptpPosition) { shownAt = Date.now(); window.__ptpPosition = position; }
+    var title = document.getElementById("question-title");
+    if (title) title.focus({ preventScroll: false });
+    initOrdering();
+  }
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "session-main" || main()) {
-      var position = main() && main().dataset.position;
-      if (position !== window.__ptpPosition) { shownAt = Date.now(); window.__ptpPosition = position; }
-      var title = document.getElementById("question-title");
-      if (title) title.focus({ preventScroll: false });
-      initOrdering();
-    }
+    if (event.detail.target && event.detail.target.id === "session-main" || main()) cardShown();
   });
+
+  // With instant feedback the answered card carries the next question (<template id="next-card">):
+  // Next shows it at once instead of asking the server for it. The server has already drawn it
+  // and noted it as shown; back and forward reload from the server as they always do.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('#session-main a[data-nav="next"]');
+    var upcoming = document.getElementById("next-card");
+    if (!link || !upcoming || !window.htmx || upcoming.dataset.url !== link.getAttribute("href")) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;  // a new tab
+    event.preventDefault();
+    event.stopPropagation();
+    main().outerHTML = upcoming.innerHTML;
+    htmx.process(main());
+    history.pushState({ htmx: true }, "", link.getAttribute("href"));
+    cardShown();
+  }, true);
 
   // Countdown. The server enforces the deadline; at zero we reload so it can submit.
   function initTimer() {

@@ -60,6 +60,9 @@ def test_practice_ten_questions_with_keyboard_only(page: Page, live_server, lear
     session = current_session(page)
     assert session.mode == StudySession.Mode.PRACTICE and session.question_total == 10
     mark_document(page)
+    # The answered card carries the next question: N shows it without asking the server again.
+    cards_fetched = []
+    page.on("request", lambda r: cards_fetched.append(r.url) if re.search(r"/q/\d+/$", r.url) else None)
 
     wrong_positions = {2, 7}
     plans: list[Plan] = []
@@ -82,7 +85,19 @@ def test_practice_ten_questions_with_keyboard_only(page: Page, live_server, lear
         if position < 10:
             expect_question(page, position + 1)
             assert_same_document(page, f"pressing N on question {position}")
+            assert page.url.endswith(f"/sessions/{session.pk}/q/{position + 1}/")
+            expect(page.locator("#question-title")).to_be_focused()
+        if position == 3:  # back and forward past a carried card load the server's pages
+            page.go_back()
+            expect_question(page, 3)
+            expect(page.locator("#session-main .feedback")).to_have_text(re.compile("Correct!"))
+            page.go_forward()
+            expect_question(page, 4)
+            expect(page.locator("#answer-form")).to_have_count(1)
+            mark_document(page)
+            cards_fetched.clear()
 
+    assert cards_fetched == [], cards_fetched
     # N on the last question leads to the Finish page.
     page.wait_for_url(f"**/sessions/{session.pk}/finish/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Review before submitting")

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -178,3 +179,38 @@ def test_a_choice_edited_while_a_learner_studies_shows_at_once(learner_client, l
     assert "An edited choice the moderator just fixed" in learner_client.get(url).content.decode()
     choice.delete()
     assert "An edited choice the moderator just fixed" not in learner_client.get(url).content.decode()
+
+
+def _without_csrf_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_an_htmx_practice_answer_carries_the_next_question_ready_to_show(learner_client, learner, start):
+    session = start(learner)
+    first = session.items.get(position=1)
+    response = learner_client.post(answer_url(first), wrong_post_data(first), HTTP_HX_REQUEST="true")
+    feedback, marker, rest = response.content.decode().partition('<template id="next-card"')
+    assert "Not quite." in feedback and marker, "the feedback card carries the next question"
+    upcoming = rest[rest.index(">") + 1 : rest.index("</template>")]
+    assert rest.startswith(f' data-url="/sessions/{session.pk}/q/2/"')
+    # The server noted question 2 as shown, as opening it would: resuming the session lands there.
+    second = session.items.get(position=2)
+    assert second.shown_at is not None
+    assert learner_client.get(f"/sessions/{session.pk}/")["Location"] == f"/sessions/{session.pk}/q/2/"
+    # It is the very card opening question 2 gives (the same choices in the same order).
+    opened = learner_client.get(f"/sessions/{session.pk}/q/2/", HTTP_HX_REQUEST="true").content.decode()
+    assert _without_csrf_tokens(upcoming.strip()) == _without_csrf_tokens(opened.strip())
+    assert 'name="choice"' in upcoming
+
+
+def test_nothing_is_carried_after_the_last_question_in_simulations_or_without_htmx(learner_client, learner, start):
+    practice = start(learner, count=3)
+    last = practice.items.get(position=3)
+    body = learner_client.post(answer_url(last), wrong_post_data(last), HTTP_HX_REQUEST="true").content.decode()
+    assert "Not quite." in body and "next-card" not in body
+    plain = practice.items.get(position=1)
+    assert learner_client.post(answer_url(plain), wrong_post_data(plain)).status_code == 302  # no JavaScript: a redirect
+    exam = start(learner, mode=StudySession.Mode.EXAM)
+    item = exam.items.get(position=1)
+    body = learner_client.post(answer_url(item), wrong_post_data(item), HTTP_HX_REQUEST="true").content.decode()
+    assert "next-card" not in body
