@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, F, FloatField, IntegerField, Value, When
+from django.db.models import F
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from exams.models import Exam, Question
 from exams.selectors import exam_blueprint
+from pingtopass.db.prepared import PreparedUpdate
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, WeeklyStat
 
@@ -100,24 +101,26 @@ def progress_record_answers(items: Iterable[SessionItem]) -> None:
 
 
 def _count_answers(items: list[SessionItem]) -> None:
-    """Per question: times answered, correct and seconds, added in one statement."""
+    """Per question: times answered, correct and seconds added, one prepared UPDATE per question
+    in id order (so two folds never wait on each other's rows in opposite orders)."""
     totals: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
     for item in items:
         total = totals[item.question_id]
         total[0] += 1
         total[1] += bool(item.is_correct)
         total[2] += item.time_spent_seconds
-    if not totals:
-        return
+    for question_id in sorted(totals):
+        answered, correct, seconds = totals[question_id]
+        _add_answers(question=question_id, answered=answered, correct=correct, seconds=float(seconds))
 
-    def added(index, field):
-        return Case(*(When(pk=pk, then=Value(t[index])) for pk, t in totals.items()), output_field=field)
 
-    Question.objects.filter(pk__in=list(totals)).update(
-        times_answered=F("times_answered") + added(0, IntegerField()),
-        times_correct=F("times_correct") + added(1, IntegerField()),
-        total_answer_seconds=F("total_answer_seconds") + added(2, FloatField()),
-    )
+# Compiled once per process (pingtopass/db/prepared.py): a CASE over a session's twenty
+# questions cost more to build than twenty of these cost to run.
+_add_answers = PreparedUpdate(lambda question, answered, correct, seconds: (
+    Question.objects.filter(pk=question),
+    {"times_answered": F("times_answered") + answered, "times_correct": F("times_correct") + correct,
+     "total_answer_seconds": F("total_answer_seconds") + seconds},
+))
 
 
 def _fold(items: list[SessionItem]) -> None:
@@ -190,7 +193,9 @@ def _schedule_reviews(items: list[SessionItem]) -> None:
         rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence,
                                seconds=item.time_spent_seconds, pace_seconds=pace)
         existing = cards.get(item.question_id)
-        card = Card.from_dict(existing.card) if existing else Card()
+        # A new card's id is its creation time in epoch milliseconds; given, fsrs does not
+        # sleep a millisecond per card to keep ids apart (inside this write transaction).
+        card = Card.from_dict(existing.card) if existing else Card(card_id=int(item.answered_at.timestamp() * 1000))
         card, _ = _scheduler.review_card(card, rating, item.answered_at.astimezone(UTC))  # fsrs insists on datetime.UTC
         if existing is None:
             existing = cards[item.question_id] = new[item.question_id] = ReviewCard(

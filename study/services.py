@@ -305,6 +305,11 @@ def answer_record(
             decision = entitlements.claim_answer(now)  # rolls this answer back when the day's allowance is gone
             if not decision:
                 raise UpgradeRequired(decision.message, decision.feature)
+        if recorded and session.gives_instant_feedback and item.position < session.question_total:
+            # Practice moves on after feedback: resuming lands on the next question, which the
+            # answered card carries (study.views._upcoming_card) without a write of its own.
+            session.current_position = item.position + 1
+            _move_to(session=session.pk, position=session.current_position)
         if recorded:
             for name, value in fields.items():
                 setattr(item, name, value)

@@ -294,13 +294,13 @@ def _show_question(request, session: StudySession, position: int, item: SessionI
 
 
 def _upcoming_card(request, session: StudySession, item: SessionItem) -> str:
-    """With instant feedback, the answered card carries the next question, drawn and marked as
-    shown as its own page would be: Next then shows it at once, without another request
-    (static/js/study.js). Without JavaScript, Next is a link as before."""
+    """With instant feedback, the answered card carries the next question, drawn as its own
+    page would draw it: Next then shows it at once, without another request (static/js/study.js).
+    Answering already moved the session on to it (answer_record); its time is the one the page
+    measures and sends with its answer. Without JavaScript, Next is a link as before."""
     if not (request.htmx and session.gives_instant_feedback and item.position < session.question_total):
         return ""
     upcoming = _get_item(session, item.position + 1)
-    item_mark_shown(item=upcoming)
     context = {**_question_context(request, session, upcoming), "prefetched": True}
     return render_to_string("study/question.html#session-main", context, request=request)
 

@@ -10,7 +10,8 @@ and returns the rows it changed.
 
 Only the values may change between calls, never the shape: `build` must produce the same SQL
 whatever values it is given, and each value must reach the SQL as a parameter. Values are
-integers, dates or aware datetimes, each compared with or written to a field of its own kind.
+integers, floats, dates or aware datetimes, each compared with or written to a field of its own
+kind.
 The queryset is compiled twice, with two sets of stand-ins, and anything else is refused.
 """
 
@@ -27,6 +28,7 @@ from django.db.models.sql import UpdateQuery
 _UTC = datetime.UTC
 _STAND_INS = {
     int: lambda set_, i: (30_001, 31_001)[set_] + i,
+    float: lambda set_, i: (30_001.5, 31_001.5)[set_] + i,
     datetime.date: lambda set_, i: datetime.date(1901 + set_, 1, 1) + datetime.timedelta(days=i),
     datetime.datetime: lambda set_, i: datetime.datetime(1901 + set_, 1, 1, tzinfo=_UTC) + datetime.timedelta(days=i),
 }
@@ -56,7 +58,7 @@ class _Prepared:
     def _compile(self, kinds):
         for kind in kinds.values():
             if kind not in _STAND_INS:
-                raise ValueError(f"A prepared query takes integers, dates and datetimes, not {kind.__name__}.")
+                raise ValueError(f"A prepared query takes integers, floats, dates and datetimes, not {kind.__name__}.")
         compiled = []
         for set_ in (0, 1):
             stand_ins = {name: _STAND_INS[kind](set_, i) for i, (name, kind) in enumerate(sorted(kinds.items()))}

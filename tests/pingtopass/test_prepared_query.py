@@ -105,7 +105,7 @@ def test_an_update_binds_aware_datetimes():
 
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
 def test_refuses_values_it_cannot_bind_as_given():
-    with pytest.raises(ValueError, match="integers, dates and datetimes"):
+    with pytest.raises(ValueError, match="integers, floats, dates and datetimes"):
         PreparedQuery(lambda note: Bookmark.objects.filter(note=note))(note="x")
     with pytest.raises(ValueError, match="none of them as given"):  # a date compared with a datetime column
         PreparedQuery(lambda day: SessionItem.objects.filter(answered_at__gte=day))(day=datetime.date(2026, 1, 1))
