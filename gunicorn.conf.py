@@ -2,8 +2,15 @@
 
 Processes, not threads, carry the load: with one thread per worker no request waits on another's
 Python for the GIL. bench/load.py measured, at 600 learners on 2 cores, p95 47 ms with 4
-workers × 1 thread, 56 ms with 3 × 2, 71 ms with 2 × 2 and 78 ms with 2 × 4. The gthread
-worker keeps connections alive between requests, which the sync worker cannot.
+workers × 1 thread, 56 ms with 3 × 2, 71 ms with 2 × 2 and 78 ms with 2 × 4 (gthread).
+
+Sync workers, since a practice answer carries the next question: a learner now makes one
+request per question, ten seconds apart, so keep-alive (gthread's gain) rarely saves a
+connection, while a gthread worker accepts connections it is too busy to serve and they wait
+behind it even when another worker is idle; a sync worker only accepts when free. At 600
+learners: p95 97 ms with sync, 183 ms with gthread (4 workers each, in the same hour). Put a
+buffering proxy in front for slow clients, as gunicorn advises for sync workers.
+GUNICORN_WORKER_CLASS=gthread (with GUNICORN_THREADS) brings the threaded worker back.
 """
 
 import multiprocessing
@@ -12,7 +19,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 keepalive = 2
 timeout = 60
 backlog = 2048
