@@ -85,7 +85,7 @@ def main():
     for user in users:
         client = Client(enforce_csrf_checks=False)
         client.force_login(user)
-        client.get(f"/exams/{code}/")
+        timed("exam page", client.get, f"/exams/{code}/")
         response = timed("start", client.post, f"/exams/{code}/start/", {
             "mode": "practice", "count": "custom", "custom_count": "20", "difficulty_min": "1",
             "difficulty_max": "5", "source": "all"})
@@ -102,15 +102,18 @@ def main():
         timed("submit", client.post, f"/sessions/{session}/submit/")
         timed("results", client.get, f"/sessions/{session}/results/")
 
-    print(f"{'endpoint':<10}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}"
+    print(f"{'endpoint':<11}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}"
           + (f"{'calls':>9}" if args.calls else "") + "   (CPU of this process)")
     for name, values in cpu.items():
         values.sort()
-        print(f"{name:<10}{len(values):>9}{statistics.median(values):>11.2f}{values[int(len(values) * 0.9)]:>9.2f}"
+        print(f"{name:<11}{len(values):>9}{statistics.median(values):>11.2f}{values[int(len(values) * 0.9)]:>9.2f}"
               f"{statistics.median(queries[name]):>9.0f}"
               + (f"{statistics.mean(calls[name]):>9.0f}" if args.calls else ""))
     per_question = (sum(cpu["question"]) + sum(cpu["answer"])) / len(cpu["answer"])
     print(f"one question (its card, when fetched, and its answer): {per_question:.1f} ms of CPU on average")
+    session_total = sum(sum(values) for values in cpu.values()) / args.sessions
+    print(f"one session (exam page, start, 20 questions, submit, results): {session_total:.0f} ms of CPU, "
+          f"{session_total / 20:.1f} ms a question")
     if args.profile:
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_ROWS", "45")))
 

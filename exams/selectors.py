@@ -235,27 +235,45 @@ def ordered_questions(ids: Iterable[int]) -> list[Question]:
 
 
 @dataclass(frozen=True)
+class BlueprintObjective:
+    id: int
+    number: str
+    name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
 class BlueprintDomain:
     id: int
     number: str
     name: str
     weight: int
-    objective_ids: tuple[int, ...]
+    objectives: tuple[BlueprintObjective, ...]
+
+    @property
+    def objective_ids(self) -> tuple[int, ...]:
+        return tuple(o.id for o in self.objectives)
 
 
 def _blueprint_key(exam_id: int) -> str:
-    return f"blueprint:v1:{exam_id}"
+    return f"blueprint:v2:{exam_id}"
 
 
 def exam_blueprint(exam: Exam) -> list[BlueprintDomain]:
-    """The exam's domains with weights and objective ids, cached (Redis when configured) and
-    invalidated whenever an exam, domain or objective changes."""
+    """The exam's domains with weights and objectives (in blueprint order), cached (Redis when
+    configured) and invalidated whenever an exam, domain or objective changes. Pages that list
+    the blueprint read it from here: no query, and no per-domain prefetch to build."""
     key = _blueprint_key(exam.pk)
     blueprint = cache.get(key)
     if blueprint is None:
         objectives = defaultdict(list)
-        for domain_id, objective_id in Objective.objects.filter(domain__exam=exam).values_list("domain_id", "id"):
-            objectives[domain_id].append(objective_id)
+        for domain_id, *objective in (
+            Objective.objects.filter(domain__exam=exam).order_by("position", "number").values_list("domain_id", "id", "number", "name")
+        ):
+            objectives[domain_id].append(BlueprintObjective(*objective))
         blueprint = [
             BlueprintDomain(d.pk, d.number, d.name, d.weight, tuple(objectives[d.pk]))
             for d in exam.domains.order_by("position", "number")

@@ -173,16 +173,16 @@ def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> int:
 
 
 def objective_mastery_for(user, exam) -> list[dict]:
-    """Every objective of the exam by blueprint domain, with the learner's mastery (or how many
-    answers it still needs): two queries, whatever the history."""
+    """Every objective of the exam by blueprint domain (exams.selectors.exam_blueprint), with the
+    learner's mastery (or how many answers it still needs): two queries, whatever the history."""
     progress_catch_up(user=user)
     progress = ExamProgress.objects.filter(user=user, exam=exam).first()
     mine = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user, exam=exam)}
     overall = (progress.theta, progress.variance) if progress else (est.PRIOR_MEAN, est.PRIOR_VARIANCE)
     domains = []
-    for domain in exam.domains.prefetch_related("objectives"):
+    for domain in exam_blueprint(exam):
         rows = []
-        for objective in domain.objectives.all():
+        for objective in domain.objectives:
             m = mine.get(objective.pk)
             answered = m.answered if m else 0
             mastery = _mastery_percent(m, overall) if m else None

@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from billing.entitlements import entitlements_for
 from billing.views import upgrade_required
 from exams.models import Question
-from exams.selectors import attach_cached_choices
+from exams.selectors import attach_cached_choices, exam_blueprint
 from pingtopass.db.prepared import PreparedQuery
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
@@ -134,8 +134,9 @@ def _render_exam_detail(request, exam, form, status=200):
         "exam": exam,
         "entitlements": entitlements,
         "simulations_left": entitlements.simulations_left(exam) if request.user.is_authenticated else None,
-        "domains": exam.domains.prefetch_related("objectives"),
+        "domains": exam_blueprint(exam),
         "form": form,
+        "picked_objectives": {str(pk) for pk in form["objectives"].value() or ()},
         "sim_count": sim_count,
         "sim_minutes": sim_minutes,
         "history": (

@@ -198,7 +198,7 @@ def test_an_htmx_practice_answer_carries_the_next_question_ready_to_show(learner
     # It is the very card opening question 2 gives (the same choices in the same order).
     opened = learner_client.get(f"/sessions/{session.pk}/q/2/", HTTP_HX_REQUEST="true").content.decode()
     assert _without_csrf_tokens(upcoming.strip()) == _without_csrf_tokens(opened.strip())
-    assert 'name="choice"' in upcoming
+    assert 'id="answer-form"' in upcoming  # ready to answer
 
 
 def test_nothing_is_carried_after_the_last_question_in_simulations_or_without_htmx(learner_client, learner, start):
