@@ -24,9 +24,11 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 CHOICE = re.compile(r'name="choice" value="(\d+)"')
+FORM = "application/x-www-form-urlencoded"
 
 
 def main():
@@ -97,7 +99,8 @@ def main():
                 carried = page.content.decode()
             choices = CHOICE.findall(carried)
             answered = timed("answer", client.post, f"/sessions/{session}/q/{position}/answer/",
-                             {"choice": choices[0], "elapsed": "12"}, HTTP_HX_REQUEST="true")
+                             urlencode({"choice": choices[0], "elapsed": "12"}), HTTP_HX_REQUEST="true",
+                             content_type=FORM)  # what htmx sends, not the test client's multipart
             carried = None if args.fetch_every_card else carried_card(answered.content.decode())
         timed("submit", client.post, f"/sessions/{session}/submit/")
         timed("results", client.get, f"/sessions/{session}/results/")

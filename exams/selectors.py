@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 
 from exams.models import Choice, Exam, Objective, Question, QuestionSlot, StratumSize
+from pingtopass.db.prepared import PreparedQuery
 
 Probe = Callable[[list[int]], set[int]]  # candidate ids → the ones to leave out
 MAX_ROUNDS = 8
@@ -213,9 +214,14 @@ def question_sample_by_blueprint(criteria: SelectionCriteria, count: int, rng: r
     return chosen
 
 
+# Compiled once per process (pingtopass/db/prepared.py): every question a process has not shown
+# yet runs it, which is most of them while its cache fills.
+_choices_of = PreparedQuery(lambda question: Choice.objects.filter(question_id=question))
+
+
 @functools.lru_cache(maxsize=20_000)
 def _choices(question_id: int, version) -> tuple[Choice, ...]:
-    return tuple(Choice.objects.filter(question_id=question_id))
+    return tuple(_choices_of(question=question_id))
 
 
 def attach_cached_choices(questions: Iterable[Question]) -> None:

@@ -14,7 +14,7 @@ from fsrs import Rating
 from billing.entitlements import Entitlements, entitlements_for
 from exams.models import Exam, Question
 from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
-from pingtopass.db.prepared import PreparedUpdate
+from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
 from study.progress import progress_catch_up, progress_record_answers, reviews_due_by, weakest_objectives
@@ -293,10 +293,7 @@ def answer_record(
         # The session row is locked first: a submit or the expiry task running at this moment
         # waits for this answer (and scores it), or this answer sees the session finished. Never
         # an answer saved after its session was scored.
-        still_open = list(
-            StudySession.objects.select_for_update()
-            .filter(pk=session.pk, status=StudySession.Status.IN_PROGRESS).values_list("pk", flat=True)
-        )
+        still_open = _open_session_locked(session=session.pk)
         rows = SessionItem.objects.filter(pk=item.pk)
         if session.gives_instant_feedback:
             rows = rows.filter(response__isnull=True)
@@ -335,6 +332,13 @@ def item_mark_shown(*, item: SessionItem) -> None:
             session.current_position = item.position
             _move_to(session=session.pk, position=item.position)
 
+
+# The session row an answer locks (FOR UPDATE where the database has it), compiled once per
+# process (pingtopass/db/prepared.py) like the writes below.
+_open_session_locked = PreparedQuery(
+    lambda session: StudySession.objects.select_for_update()
+    .filter(pk=session, status=StudySession.Status.IN_PROGRESS).only("pk").order_by()
+)
 
 # The two writes of showing a question, compiled once per process (pingtopass/db/prepared.py).
 _mark_shown = PreparedUpdate(
