@@ -179,6 +179,11 @@ def prepare(args):
     if args.fresh or not exists:
         run_manage(env, "seed", "--scale", str(args.questions), "--learners", str(max(args.steps)),
                    "--answers", str(args.answers), stdout=subprocess.DEVNULL)
+    # Answers left pending by learners of an earlier run who never finished their session are
+    # folded, as Celery beat's study.progress_catch_up_stale does every five minutes in
+    # production (no beat runs here); otherwise each such learner's first exam page folds them.
+    run_manage(env, "shell", "-c", "from datetime import timedelta\nfrom study.progress import progress_catch_up_stale\n"
+               "progress_catch_up_stale(older_than=timedelta(0))", stdout=subprocess.DEVNULL)
     # Session cookies for returning learners, issued once (signing in hashes a password: ~0.3 s of CPU).
     script = (
         "import json\nfrom django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
