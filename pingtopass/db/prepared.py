@@ -44,9 +44,14 @@ def _adapter(kind, connection):
 
 
 class _Prepared:
+    plan_class: type  # how the compiled SQL is run: _SelectPlan or _UpdatePlan
+
     def __init__(self, build):
         self.build = build
         self._plans = {}
+
+    def __call__(self, **values):
+        return self._plan(values).run(values)
 
     def _plan(self, values):
         kinds = tuple(sorted((name, type(value)) for name, value in values.items()))
@@ -85,25 +90,66 @@ class _Prepared:
         missing = set(kinds) - {name for name, _ in slots if name}
         if missing:
             raise ValueError(f"These values do not reach the SQL as parameters: {sorted(missing)}.")
-        return self._make_plan(alias, compiler, sql, slots)
+        return self.plan_class(alias, compiler, sql, slots)
 
-    @staticmethod
-    def _bind(slots, values):
-        bound = []
-        for name, extra in slots:
-            if name is None:
-                bound.append(extra)
-            else:
-                bound.append(extra(values[name]) if extra else values[name])
-        return bound
+
+def _bind(slots, values) -> list:
+    """The parameters for one call: the shape's constants, and each value as its driver takes it."""
+    bound = []
+    for name, extra in slots:
+        if name is None:
+            bound.append(extra)
+        else:
+            bound.append(extra(values[name]) if extra else values[name])
+    return bound
+
+
+class _UpdatePlan:
+    def __init__(self, alias, compiler, sql, slots):
+        self.alias, self.sql, self.slots = alias, sql, slots
+
+    def run(self, values) -> int:
+        with transaction.mark_for_rollback_on_error(using=self.alias), connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, _bind(self.slots, values))
+            return cursor.rowcount
+
+
+class _SelectPlan:
+    def __init__(self, alias, compiler, sql, slots):
+        self.alias, self.compiler, self.sql, self.slots = alias, compiler, sql, slots
+        select, klass_info = compiler.select, compiler.klass_info
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model_slice = slice(start, end)
+        self.init_list = [column[0].target.attname for column in select[start:end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+
+    def run(self, values) -> list:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, _bind(self.slots, values))
+            rows = cursor.fetchall()
+        if self.converters:
+            # Django's own conversion; it hands converters the compiling thread's connection,
+            # of which they read only settings (its time zone), the same in every thread.
+            rows = self.compiler.apply_converters(rows, self.converters)
+        objects = []
+        for row in rows:
+            obj = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
 
 class PreparedQuery(_Prepared):
     """`PreparedQuery(build)`, then `query(**values)` returns a list of model instances;
     `build(**values)` returns the queryset."""
 
-    def __call__(self, **values) -> list:
-        return self._plan(values).run(values)
+    plan_class = _SelectPlan
 
     def _compiler(self, stand_ins):
         queryset = self.build(**stand_ins)
@@ -112,16 +158,12 @@ class PreparedQuery(_Prepared):
         compiler = queryset.query.get_compiler(using=queryset.db)
         return queryset.db, compiler, *compiler.as_sql()
 
-    def _make_plan(self, alias, compiler, sql, slots):
-        return _SelectPlan(alias, compiler, sql, slots)
-
 
 class PreparedUpdate(_Prepared):
     """`PreparedUpdate(build)`, then `update(**values)` returns the number of rows changed;
     `build(**values)` returns `(queryset, {field: new value or expression})`."""
 
-    def __call__(self, **values) -> int:
-        return self._plan(values).run(values)
+    plan_class = _UpdatePlan
 
     def _compiler(self, stand_ins):
         queryset, changes = self.build(**stand_ins)
@@ -132,51 +174,3 @@ class PreparedUpdate(_Prepared):
         if query.related_updates:
             raise ValueError("A prepared update writes one table.")
         return queryset.db, compiler, sql, params
-
-    def _make_plan(self, alias, compiler, sql, slots):
-        return _UpdatePlan(alias, sql, slots)
-
-
-class _UpdatePlan:
-    def __init__(self, alias, sql, slots):
-        self.alias, self.sql, self.slots = alias, sql, slots
-
-    def run(self, values) -> int:
-        with transaction.mark_for_rollback_on_error(using=self.alias), connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, _Prepared._bind(self.slots, values))
-            return cursor.rowcount
-
-
-class _SelectPlan:
-    def __init__(self, alias, compiler, sql, slots):
-        self.alias, self.sql, self.slots = alias, sql, slots
-        select, klass_info = compiler.select, compiler.klass_info
-        self.annotations = list(compiler.annotation_col_map.items())
-        self.model = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self.model_slice = slice(start, end)
-        self.init_list = [column[0].target.attname for column in select[start:end]]
-        self.populators = get_related_populators(klass_info, select, alias)
-        self.converters = sorted(compiler.get_converters([s[0] for s in select[: compiler.col_count]]).items())
-
-    def run(self, values) -> list:
-        connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, _Prepared._bind(self.slots, values))
-            rows = cursor.fetchall()
-        objects = []
-        for row in rows:
-            if self.converters:
-                row = list(row)
-                for position, (converters, expression) in self.converters:
-                    value = row[position]
-                    for converter in converters:
-                        value = converter(value, expression, connection)
-                    row[position] = value
-            obj = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
-            for populator in self.populators:
-                populator.populate(row, obj)
-            for name, position in self.annotations:
-                setattr(obj, name, row[position])
-            objects.append(obj)
-        return objects

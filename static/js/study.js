@@ -124,8 +124,9 @@
   });
 
   // With instant feedback the answered card carries the next question (<template id="next-card">):
-  // Next shows it at once instead of asking the server for it. The server has already drawn it
-  // and noted it as shown; back and forward reload from the server as they always do.
+  // Next shows it at once instead of asking the server for it. The server has already drawn it,
+  // and answering moved the session's resume point to it; back and forward reload from the
+  // server as they always do.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest('#session-main a[data-nav="next"]');
     var upcoming = document.getElementById("next-card");
