@@ -309,15 +309,16 @@ def test_a_writer_waits_for_another_threads_transaction_instead_of_stalling_it(l
     # libSQL holds the GIL while it waits for a lock, so waiting inside libSQL would keep the
     # thread that holds the lock from committing. The backend waits in Python instead.
     path = connections[libsql].settings_dict["NAME"]
-    started, committed = threading.Event(), []
+    started, committing = threading.Event(), []
 
     def hold_a_transaction():
-        with libsql_database(path, alias="libsql_other") as other:
-            with transaction.atomic(using=other):
-                make_exam(other, "FIRST")
-                started.set()
-                time.sleep(0.3)
-            committed.append(time.monotonic())
+        with libsql_database(path, alias="libsql_other") as other, transaction.atomic(using=other):
+            make_exam(other, "FIRST")
+            started.set()
+            time.sleep(0.3)
+            # Taken just before the block commits: the other writer can run as soon as the
+            # commit releases the lock, before this thread would get to read the clock again.
+            committing.append(time.monotonic())
 
     thread = threading.Thread(target=hold_a_transaction)
     thread.start()
@@ -326,5 +327,5 @@ def test_a_writer_waits_for_another_threads_transaction_instead_of_stalling_it(l
     make_exam(libsql, "SECOND")
     written = time.monotonic()
     thread.join()
-    assert committed[0] <= written < begun + 2
+    assert committing[0] <= written < begun + 2
     assert sorted(Exam.objects.using(libsql).values_list("code", flat=True)) == ["FIRST", "SECOND"]
