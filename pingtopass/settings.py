@@ -144,7 +144,11 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One cache per process. Django's default keeps 300 entries, then drops a third of them at
+    # once: the sessions (cached_db) and rate-limit counters of a few hundred learners overflow
+    # that, and bench/load.py saw most sessions read from the database again. About 1 KB each.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_ENTRIES", default=50_000)}}}
 
 # Sessions are read on every request: keep them in the cache, written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

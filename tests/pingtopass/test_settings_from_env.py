@@ -51,6 +51,24 @@ def test_it_runs_tasks_in_process_with_a_local_cache_without_redis():
     assert s["eager"] is True
 
 
+KEEPS_ENTRIES = """
+import django
+django.setup()
+from django.core.cache import cache
+for n in range(5000):
+    cache.set(f"session:{n}", {"_auth_user_id": n})
+print(sum(cache.get(f"session:{n}") is not None for n in range(5000)))
+"""
+
+
+def test_the_local_cache_keeps_thousands_of_learners_sessions():
+    # Django's own default keeps 300 and then drops a third: sessions went back to the database.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "pingtopass.settings", "SECRET_KEY": "x" * 60, "DEBUG": "1"})
+    out = subprocess.run([sys.executable, "-c", KEEPS_ENTRIES], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "5000"
+
+
 def test_it_uses_redis_for_cache_and_broker_when_redis_url_is_set():
     s = settings_with(SECRET_KEY="x" * 60, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
     assert s["cache"].endswith("RedisCache")
