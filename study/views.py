@@ -211,6 +211,21 @@ def session_resume(request, pk):
     return redirect("study:question", pk=session.pk, position=session.current_position)
 
 
+def card_urls(session: StudySession, item: SessionItem) -> dict[str, str]:
+    """The question card's addresses from two reverses, not one per link: a question's actions
+    live beneath its own address, and the session's other questions beside it (study/urls.py).
+    Reversing cost as much as the rest of a line of the card, and an exam's grid has 90 links."""
+    here = item.get_absolute_url()
+    siblings = here.removesuffix(f"{item.position}/")
+    return {
+        "here": here, "answer": here + "answer/", "flag": here + "flag/", "bookmark": here + "bookmark/",
+        "report": here + "report/", "finish": reverse("study:submit_review", args=[session.pk]),
+        "prev": f"{siblings}{item.position - 1}/" if item.position > 1 else "",
+        "next": f"{siblings}{item.position + 1}/" if item.position < session.question_total else "",
+        "question": siblings + "{}/",
+    }
+
+
 def _question_context(request, session: StudySession, item: SessionItem, error: str = "", posted=None) -> dict:
     """What the question card shows; `posted` (a refused answer's form) is drawn as the learner
     left it, not as last saved."""
@@ -222,6 +237,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     bookmark = {"note": item.bookmark_note or ""} if item.bookmarked else None
     entitlements = _entitlements(request)
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
+    urls = card_urls(session, item)
     display = [
         {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
          "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
@@ -248,7 +264,9 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "picked_ids": picked_ids,
         "item_summary": item.answer_summary(choices) if reveal else [],
         "bookmark": bookmark,
-        "grid": [{"position": g["position"], "flagged": g["flagged"], "answered": g["response"] is not None} for g in grid],
+        "grid": [{"position": g["position"], "flagged": g["flagged"], "answered": g["response"] is not None,
+                  "url": urls["question"].format(g["position"])} for g in grid],
+        "urls": urls,
         "prev_position": item.position - 1 if item.position > 1 else None,
         "next_position": item.position + 1 if item.position < session.question_total else None,
         "seconds_left": session.seconds_left(),
