@@ -3,6 +3,7 @@
 Processes, not threads, carry the load: with one thread per worker no request waits on another's
 Python for the GIL. bench/load.py measured, at 600 learners on 2 cores, p95 47 ms with 4
 workers × 1 thread, 56 ms with 3 × 2, 71 ms with 2 × 2 and 78 ms with 2 × 4 (gthread).
+At 1,000 learners, later: 183 ms with 4 sync workers, 189 ms with 3 and 571 ms with 8.
 
 Sync workers, since a practice answer carries the next question: a learner now makes one
 request per question, ten seconds apart, so keep-alive (gthread's gain) rarely saves a
