@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pingtopass.db.prepared import PreparedQuery
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -13,6 +15,19 @@ def validate_timezone(value: str) -> None:
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        """`get(pk=<int>)` from a compiled query (pingtopass/db/prepared.py): Django's
+        authentication loads the signed-in user so on every request, and building that query
+        cost more than running it. Anything else, a historical model in a migration or another
+        database included, goes the usual way."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int or self._db is not None or self.model is not User:
+            return super().get(*args, **kwargs)
+        found = _user_by_pk(pk=pk)
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return found[0]
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -167,3 +182,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.get_action_display()}"
+
+
+_user_by_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk).order_by()[:1])
