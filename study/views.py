@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -127,6 +130,16 @@ def exam_detail(request, code):
     return _render_exam_detail(request, exam, PracticeStartForm(exam=exam))
 
 
+@functools.cache
+def blank_start_fields() -> dict[str, str]:
+    """The start form's fields other than objectives, blank, rendered once per process: Django
+    renders each widget through a template of its own, about a third of the exam page's
+    rendering. A form that comes back with errors is rendered as usual."""
+    form = PracticeStartForm(exam=None)
+    return {part: mark_safe(render_to_string(f"study/partials/start_fields.html#{part}", {"form": form}))  # noqa: S308 -- Django's own widget rendering, escaped
+            for part in ("mode", "settings")}
+
+
 def _render_exam_detail(request, exam, form, status=200):
     sim_count, sim_minutes = simulation_shape(exam, exam.servable_count)
     entitlements = _entitlements(request)
@@ -136,6 +149,7 @@ def _render_exam_detail(request, exam, form, status=200):
         "simulations_left": entitlements.simulations_left(exam) if request.user.is_authenticated else None,
         "domains": exam_blueprint(exam),
         "form": form,
+        "blank_fields": blank_start_fields() if not form.is_bound else None,
         "picked_objectives": {str(pk) for pk in form["objectives"].value() or ()},
         "sim_count": sim_count,
         "sim_minutes": sim_minutes,

@@ -1,4 +1,5 @@
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -131,3 +132,20 @@ def test_a_double_click_on_start_gives_one_session(learner_client, learner, test
     other = learner_client.post(f"/exams/{test_exam.code}/start/", {**form, "count": "25"})  # a different start
     assert other["Location"] != first["Location"]
     assert StudySession.objects.filter(user=learner).count() == 2
+
+
+def test_the_exam_page_offers_the_default_start_and_a_refused_start_keeps_what_was_picked(learner_client, test_exam):
+    # The blank form's fields are rendered once per process; a form sent back must not be.
+    page = learner_client.get(f"/exams/{test_exam.code}/").content.decode()
+    assert re.search(r'<input type="radio" name="mode" value="practice"[^>]* checked', page)
+    assert re.search(r'<input type="radio" name="count" value="10"[^>]* checked', page)
+    assert re.search(r'<option value="5" selected>5 – hardest</option>', page)
+    refused = learner_client.post(f"/exams/{test_exam.code}/start/", {
+        "mode": "timed", "count": "custom", "custom_count": "", "difficulty_min": "2", "difficulty_max": "4",
+        "source": "unseen"}).content.decode()
+    assert "Enter how many questions" in refused
+    for name, value in (("mode", "timed"), ("count", "custom"), ("source", "unseen")):
+        assert re.search(rf'<input type="radio" name="{name}" value="{value}"[^>]* checked', refused)
+    assert not re.search(r'<input type="radio" name="count" value="10"[^>]* checked', refused)
+    assert '<option value="2" selected>2 – easy</option>' in refused
+    assert '<option value="4" selected>4 – hard</option>' in refused
