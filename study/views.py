@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,6 +57,14 @@ def _entitlements(request):
     if not hasattr(request, "_entitlements"):
         request._entitlements = entitlements_for(request.user)
     return request._entitlements
+
+
+def _csrf_token(request) -> str:
+    """One masked CSRF token for all a response draws: an answer draws two cards, and masking a
+    token draws 32 characters from the operating system's randomness each time."""
+    if not hasattr(request, "_csrf_token_masked"):
+        request._csrf_token_masked = get_token(request)
+    return request._csrf_token_masked
 
 
 def _items(user_id: int):
@@ -289,6 +298,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "locked": session.is_finished or (item.is_answered and session.gives_instant_feedback),
         "touched": posted is not None and posted.get("touched") == "1",
         "entitlements": entitlements,
+        "csrf_token": _csrf_token(request),
         "allowance_applies": entitlements.counts_against_allowance(session),
         "limit_message": "" if session.is_finished else entitlements.can_answer(item).message,
     }

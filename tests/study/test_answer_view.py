@@ -201,6 +201,22 @@ def test_an_htmx_practice_answer_carries_the_next_question_ready_to_show(learner
     assert 'id="answer-form"' in upcoming  # ready to answer
 
 
+def test_the_carried_card_answers_with_the_token_the_response_brought(learner, start):
+    # Both cards of an answer carry one CSRF token; the carried card's answer must pass the check.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    session = start(learner)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      client.get(f"/sessions/{session.pk}/q/1/").content.decode()).group(1)
+    first, second = session.items.get(position=1), session.items.get(position=2)
+    response = client.post(answer_url(first), {**wrong_post_data(first), "csrfmiddlewaretoken": token}, HTTP_HX_REQUEST="true")
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()))
+    assert len(tokens) == 1
+    carried = client.post(answer_url(second), {**correct_post_data(second), "csrfmiddlewaretoken": tokens.pop()},
+                          HTTP_HX_REQUEST="true")
+    assert carried.status_code == 200 and "Correct!" in carried.content.decode()
+
+
 def test_nothing_is_carried_after_the_last_question_in_simulations_or_without_htmx(learner_client, learner, start):
     practice = start(learner, count=3)
     last = practice.items.get(position=3)
