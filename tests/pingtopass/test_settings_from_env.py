@@ -29,11 +29,16 @@ print(json.dumps({
 """
 
 
-def settings_with(**env):
+def last_line_printed(script, **env) -> str:
+    """What `script` prints last in a fresh interpreter, with the settings from `env` only."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DEBUG", "AI_", "SLOW"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "pingtopass.settings", **env})
-    out = subprocess.run([sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def settings_with(**env):
+    return json.loads(last_line_printed(PRINT_SETTINGS, **env))
 
 
 def test_it_defaults_to_an_sqlite_file_in_wal_mode_with_a_busy_timeout():
@@ -63,10 +68,7 @@ print(sum(cache.get(f"session:{n}") is not None for n in range(5000)))
 
 def test_the_local_cache_keeps_thousands_of_learners_sessions():
     # Django's own default keeps 300 and then drops a third: sessions went back to the database.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "pingtopass.settings", "SECRET_KEY": "x" * 60, "DEBUG": "1"})
-    out = subprocess.run([sys.executable, "-c", KEEPS_ENTRIES], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "5000"
+    assert last_line_printed(KEEPS_ENTRIES, SECRET_KEY="x" * 60, DEBUG="1") == "5000"
 
 
 def test_it_uses_redis_for_cache_and_broker_when_redis_url_is_set():
