@@ -18,6 +18,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import random
 import re
 import statistics
 import sys
@@ -39,6 +40,7 @@ def main():
                         help="GET every card, as before answers carried the next one")
     parser.add_argument("--calls", action="store_true", help="count Python calls per request (slower)")
     parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1, help="which learners (the same ones for the same seed)")
     args = parser.parse_args()
 
     os.environ.update({"DEBUG": "0", "SECRET_KEY": "load-" + "k" * 60, "ALLOWED_HOSTS": "testserver",
@@ -58,7 +60,9 @@ def main():
     from bench.load import carried_card
 
     code = f"SCALE-{args.questions}"
-    users = list(User.objects.filter(email__startswith="load-").order_by("?")[: args.sessions])
+    # The same learners every run (--seed): their histories differ, and so does what their pages cost.
+    pks = list(User.objects.filter(email__startswith="load-").order_by("pk").values_list("pk", flat=True))
+    users = list(User.objects.filter(pk__in=random.Random(args.seed).sample(pks, min(args.sessions, len(pks)))).order_by("pk"))
     if len(users) < args.sessions:
         raise SystemExit("No load database here: run bench/load.py once (it prepares /tmp/ptp-load.db).")
     cpu = defaultdict(list)
