@@ -234,17 +234,24 @@ def session_resume(request, pk):
     return redirect("study:question", pk=session.pk, position=session.current_position)
 
 
+def _neighbours(session: StudySession, item: SessionItem) -> tuple[int | None, int | None]:
+    """The positions before and after this question in its session, None at either end."""
+    return (item.position - 1 if item.position > 1 else None,
+            item.position + 1 if item.position < session.question_total else None)
+
+
 def card_urls(session: StudySession, item: SessionItem) -> dict[str, str]:
     """The question card's addresses from two reverses, not one per link: a question's actions
     live beneath its own address, and the session's other questions beside it (study/urls.py).
     Reversing cost as much as the rest of a line of the card, and an exam's grid has 90 links."""
     here = item.get_absolute_url()
     siblings = here.removesuffix(f"{item.position}/")
+    prev_position, next_position = _neighbours(session, item)
     return {
         "here": here, "answer": here + "answer/", "flag": here + "flag/", "bookmark": here + "bookmark/",
         "report": here + "report/", "finish": reverse("study:submit_review", args=[session.pk]),
-        "prev": f"{siblings}{item.position - 1}/" if item.position > 1 else "",
-        "next": f"{siblings}{item.position + 1}/" if item.position < session.question_total else "",
+        "prev": f"{siblings}{prev_position}/" if prev_position else "",
+        "next": f"{siblings}{next_position}/" if next_position else "",
         "question": siblings + "{}/",
     }
 
@@ -261,6 +268,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     entitlements = _entitlements(request)
     grid = list(session.items.values("position", "flagged", "response")) if not session.gives_instant_feedback else []
     urls = card_urls(session, item)
+    prev_position, next_position = _neighbours(session, item)
     display = [
         {"index": i, "letter": chr(65 + i), "choice": c, "picked": c.pk in picked_ids,
          "position": item.ordering_position(c.pk), "match": item.matching_index(c.pk)}
@@ -290,8 +298,8 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
         "grid": [{"position": g["position"], "flagged": g["flagged"], "answered": g["response"] is not None,
                   "url": urls["question"].format(g["position"])} for g in grid],
         "urls": urls,
-        "prev_position": item.position - 1 if item.position > 1 else None,
-        "next_position": item.position + 1 if item.position < session.question_total else None,
+        "prev_position": prev_position,
+        "next_position": next_position,
         "seconds_left": session.seconds_left(),
         "error": error,
         "feedback_fields": FeedbackForm.blank_html(),
@@ -313,7 +321,7 @@ def _render_question(request, session, item, error="", status=200, posted=None, 
     template = "study/question.html#session-main" if request.htmx else "study/question.html"
     response = render(request, template, context, status=status)
     if request.htmx:
-        response["HX-Push-Url"] = item.get_absolute_url()
+        response["HX-Push-Url"] = context["urls"]["here"]
     return response
 
 
