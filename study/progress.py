@@ -92,7 +92,7 @@ def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
     else:
         updated = _prepared_bump(model, tuple(values), tuple(also), tuple(lookup))(
             **{f"where_{k}": v for k, v in lookup.items()},
-            **{f"add_{k}": int(v) if type(v) is bool else v for k, v in values.items()},
+            **{f"add_{k}": v for k, v in values.items()},
             **{f"set_{k}": v for k, v in also.items()},
         )
     if not updated:
