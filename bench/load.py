@@ -15,6 +15,10 @@ asyncio HTTP client (aiohttp) in this process. Each simulated learner:
                       <template id="next-card">, shown by static/js/study.js) is not fetched again
   finishes            POST submit, GET results
 
+A newcomer is met mid-session, as a steady state would have it: its first session is 1 to 20
+questions long (uniformly), so those who arrived together do not all reach the end of a session,
+the heaviest requests, in the same minute 20 questions later (--in-step restores that).
+
 Concurrency steps up through --steps; new learners arrive at up to --arrivals a second, and each
 step runs --duration seconds once its learners have ramped in and settled (twice the think time).
 The script reports throughput, p50/p95/p99 per endpoint, errors and CPU per request, then the
@@ -45,6 +49,7 @@ CHOICE = re.compile(r'name="choice" value="(\d+)"')
 SESSION = re.compile(r"/sessions/(\d+)/q/(\d+)/")
 CARRIED = re.compile(r'<template id="next-card"[^>]*>(.*?)</template>', re.S)
 TARGET_P95_MS = 100.0
+QUESTIONS = 20  # per practice session
 SIGN_IN = {"login form", "sign in"}
 SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
 
@@ -79,9 +84,10 @@ class Stats:
 
 
 class Learner:
-    def __init__(self, base, email, password, cookie, stats, think, code, rng):
+    def __init__(self, base, email, password, cookie, stats, think, code, rng, first_length=QUESTIONS):
         self.base, self.email, self.password, self.cookie = base, email, password, cookie
         self.stats, self.think, self.code, self.rng = stats, think, code, rng
+        self.length = first_length  # questions in the session this learner is in when the step starts
         jar = aiohttp.CookieJar(unsafe=True)
         # Idle connections are dropped before gunicorn's 2 s keep-alive closes them, so a request
         # after think time never lands on a socket the server is closing (a spurious reset).
@@ -120,7 +126,7 @@ class Learner:
         while not stop.is_set():
             _, page = await self.call("exam page", "GET", f"/exams/{self.code}/")
             response, _ = await self.call("start session", "POST", f"/exams/{self.code}/start/", expect=(302,), data={
-                "mode": "practice", "count": "custom", "custom_count": "20", "difficulty_min": "1",
+                "mode": "practice", "count": "custom", "custom_count": str(self.length), "difficulty_min": "1",
                 "difficulty_max": "5", "source": "all", "csrfmiddlewaretoken": self.csrf(page)},
                 headers={"Referer": self.base + f"/exams/{self.code}/"})
             if response is None or response.status != 302:
@@ -129,7 +135,7 @@ class Learner:
             session_id = response.headers["Location"].rstrip("/").split("/")[-1]
             token = self.csrf(page)
             carried = None
-            for position in range(1, 21):
+            for position in range(1, self.length + 1):
                 if carried is not None:
                     page = carried  # Next shows the card the answer brought, without a request
                 else:
@@ -148,6 +154,7 @@ class Learner:
             await self.call("submit", "POST", f"/sessions/{session_id}/submit/", expect=(302,),
                             data={"csrfmiddlewaretoken": token}, headers={"Referer": self.base + "/"})
             await self.call("results", "GET", f"/sessions/{session_id}/results/")
+            self.length = QUESTIONS
 
     async def close(self):
         await self.http.close()
@@ -271,7 +278,13 @@ async def run_steps(args, code, cookies):
             email = emails[n]
             # the first --sign-ins learners sign in through the form; the rest return with a cookie
             cookie = None if n < args.sign_ins else cookies[email]
-            learner = Learner(base, email, "pingtopass-load", cookie, stats, args.think, code, random.Random(rng.random()))
+            # A learner who arrives is met somewhere in a session, as in a steady state: the first
+            # session is 1 to 20 questions long, so the learners who arrived together do not all
+            # end their sessions (exam page, start, submit, results) together 20 questions later.
+            # --in-step gives every learner a full first session, as before.
+            first = QUESTIONS if args.in_step else rng.randint(1, QUESTIONS)
+            learner = Learner(base, email, "pingtopass-load", cookie, stats, args.think, code, random.Random(rng.random()),
+                              first_length=first)
             learners.append(learner)
             tasks.append(asyncio.create_task(learner.study(stop)))
             await asyncio.sleep(ramp / max(len(new), 1))
@@ -318,6 +331,9 @@ def main():
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's, 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--in-step", action="store_true",
+                        help="every newcomer's first session is a full one: sessions of learners who arrived "
+                             "together end together (the design of the figures before 2026-12-01 evening)")
     args = parser.parse_args()
     env, code, cookies = prepare(args)
     if not args.port:
