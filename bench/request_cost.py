@@ -9,7 +9,7 @@ on a 2-core machine. Each simulated learner starts a practice session and, for e
 questions, GETs the card (HTMX) unless the previous answer carried it, as the browser does,
 and POSTs an answer. Prints the median and p90 per endpoint and
 the queries each ran; --profile NAME prints a cProfile of that endpoint's requests (BENCH_SORT,
-BENCH_ROWS choose its order and length). --calls also counts the Python function calls each
+BENCH_ROWS choose its order and length; BENCH_PROFILE_OUT=FILE also saves it for pstats). --calls also counts the Python function calls each
 request makes: on a machine whose timings drift by 20% between runs, that count does not, so it
 compares two versions of the code where milliseconds cannot (the profiler slows the run).
 """
@@ -126,6 +126,8 @@ def main():
     session_total = sum(sum(values) for values in cpu.values()) / args.sessions
     print(f"one session (exam page, start, 20 questions, submit, results): {session_total:.0f} ms of CPU, "
           f"{session_total / 20:.1f} ms a question")
+    if args.profile and os.environ.get("BENCH_PROFILE_OUT"):
+        profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])  # for pstats' callers and callees
     if args.profile:
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_ROWS", "45")))
 

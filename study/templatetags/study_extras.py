@@ -1,8 +1,12 @@
+import functools
 from datetime import timedelta
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from exams.templatetags.content import markdown_filter
+from study.models import SessionItem
 
 register = template.Library()
 
@@ -71,4 +75,35 @@ def bar(value, tone="", label=""):
         f" bar-{tone}" if tone else "",
         format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"'),
         value or 0,
+    )
+
+
+@register.simple_tag
+def choice_inputs(display, kind: str) -> SafeString:
+    """The choices of a single- or multiple-answer card, as radio buttons or checkboxes. A tag:
+    the card draws it on every answer, and the template's loop cost several times as much."""
+    field = "checkbox" if kind == "multiple" else "radio"
+    return format_html_join(
+        "\n",
+        '<label class="choice{}" data-choice-key="{}">\n'
+        '  <input type="{}" name="choice" value="{}" {}>\n'
+        '  <span class="choice-letter" aria-hidden="true">{}</span>\n'
+        '  <span class="choice-text prose">{}</span>\n</label>',
+        ((" is-picked" if d["picked"] else "", n, field, d["index"], "checked" if d["picked"] else "", d["letter"],
+          markdown_filter(d["choice"].text)) for n, d in enumerate(display, 1)),
+    )
+
+
+@register.simple_tag
+def confidence_chips(picked) -> SafeString:
+    """How sure the learner is, as chips, with `picked` (a SessionItem.Confidence value or None) checked."""
+    return _confidence_chips(picked)
+
+
+@functools.cache
+def _confidence_chips(picked) -> SafeString:
+    return format_html_join(
+        "\n",
+        '<label class="chip"><input type="radio" name="confidence" value="{}" {}> {}</label>',
+        ((value, "checked" if picked == value else "", label) for value, label in SessionItem.Confidence.choices),
     )
