@@ -6,8 +6,9 @@ each line of an include cost about as much as a line of Python here costs in all
 either was about a fifth of an answer's rendering, bench/request_cost.py --calls).
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -21,9 +22,12 @@ def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text or ""))  # noqa: S308 - sanitised by nh3 in render_markdown
 
 
+# The blocks are put together with f-strings: every value in them is Markdown that
+# render_markdown made safe, a number, a constant, or text passed through html.escape (what
+# Django's escape does). format_html's checks of each argument cost more than the block itself.
 _KIND_BADGE = {
-    "ordering": mark_safe('<span class="badge badge-brand">Put in order · all-or-nothing</span>'),
-    "matching": mark_safe('<span class="badge badge-brand">Match each item · all-or-nothing</span>'),
+    "ordering": '<span class="badge badge-brand">Put in order · all-or-nothing</span>',
+    "matching": '<span class="badge badge-brand">Match each item · all-or-nothing</span>',
 }
 
 
@@ -31,47 +35,43 @@ _KIND_BADGE = {
 def question_body(question) -> SafeString:
     """The question's type, objective, stem and exhibit."""
     if question.type == "multiple":
-        kind = format_html('<span class="badge badge-brand">{} · all-or-nothing</span>', question.choose_label)
+        kind = f'<span class="badge badge-brand">{escape(question.choose_label)} · all-or-nothing</span>'
     else:
         kind = _KIND_BADGE.get(question.type, "")
     exhibit = (
-        format_html('<figure class="exhibit"><img src="{}" alt="Exhibit for this question"></figure>', question.exhibit.url)
+        f'<figure class="exhibit"><img src="{escape(question.exhibit.url)}" alt="Exhibit for this question"></figure>'
         if question.exhibit else ""
     )
-    return format_html(
+    return mark_safe(  # noqa: S308 -- see above
         '<div class="question-body">\n  <div class="question-meta row small muted">\n'
-        '    <span class="badge">{}</span>\n    {}\n    <span>Objective {}</span>\n  </div>\n'
-        '  <div class="stem prose">{}</div>\n  {}\n</div>',
-        question.get_type_display(), kind, question.objective.number, markdown_filter(question.stem), exhibit,
+        f'    <span class="badge">{escape(question.get_type_display())}</span>\n    {kind}\n'
+        f'    <span>Objective {escape(str(question.objective.number))}</span>\n  </div>\n'
+        f'  <div class="stem prose">{render_markdown(question.stem or "")}</div>\n  {exhibit}\n</div>'
     )
 
 
 _VERDICT = {
-    True: mark_safe('<span class="badge badge-ok">Correct</span>'),
-    False: mark_safe('<span class="badge badge-bad">Incorrect</span>'),
+    True: '<span class="badge badge-ok">Correct</span>',
+    False: '<span class="badge badge-bad">Incorrect</span>',
 }
-_PICKED = mark_safe('<span class="badge">Your answer</span>')
+_PICKED = '<span class="badge">Your answer</span>'
 
 
-def _review_item(question, choice, picked_ids) -> SafeString:
-    kind = question.type
+def _review_item(kind: str, choice, picked_ids) -> str:
     picked = choice.pk in picked_ids
     correct = kind in ("ordering", "matching") or choice.is_correct
     if kind == "ordering":
-        verdict = format_html('<span class="badge badge-ok">Step {}</span>', choice.position)
+        verdict = f'<span class="badge badge-ok">Step {int(choice.position)}</span>'
     elif kind == "matching":
         verdict = ""
     else:
         verdict = _VERDICT[bool(choice.is_correct)]
-    matches = (
-        format_html('<p class="small"><strong>matches →</strong> {}</p>', choice.match_text) if kind == "matching" else ""
-    )
-    return format_html(
-        '  <li class="choice-review-item {}{}">\n    <div class="spread">\n      <div class="prose">{}{}</div>\n'
-        '      <div class="row">{}{}</div>\n    </div>\n'
-        '    <div class="choice-explanation small prose">{}</div>\n  </li>\n',
-        "is-correct" if correct else "is-wrong", " is-picked" if picked else "", markdown_filter(choice.text), matches,
-        _PICKED if picked else "", verdict, markdown_filter(choice.explanation),
+    matches = f'<p class="small"><strong>matches →</strong> {escape(choice.match_text)}</p>' if kind == "matching" else ""
+    return (
+        f'  <li class="choice-review-item {"is-correct" if correct else "is-wrong"}{" is-picked" if picked else ""}">\n'
+        f'    <div class="spread">\n      <div class="prose">{render_markdown(choice.text or "")}{matches}</div>\n'
+        f'      <div class="row">{_PICKED if picked else ""}{verdict}</div>\n    </div>\n'
+        f'    <div class="choice-explanation small prose">{render_markdown(choice.explanation or "")}</div>\n  </li>\n'
     )
 
 
@@ -79,16 +79,16 @@ def _review_item(question, choice, picked_ids) -> SafeString:
 def choice_review(question, choices, picked_ids=()) -> SafeString:
     """Every choice with whether it is correct and why, then the explanation. Only for answered
     questions or moderators."""
+    url = question.reference_url
     reference = (
-        format_html(
-            '<p class="small">Reference: <a href="{}" rel="noopener noreferrer" target="_blank">{}</a></p>',
-            question.reference_url, Truncator(question.reference_url).chars(80),
-        )
-        if question.reference_url else ""
+        f'<p class="small">Reference: <a href="{escape(url)}" rel="noopener noreferrer" target="_blank">'
+        f"{escape(Truncator(url).chars(80))}</a></p>"
+        if url else ""
     )
-    return format_html(
-        '<ol class="choice-review"{}>\n{}</ol>\n<div class="explanation prose"><h3>Explanation</h3>{}\n{}</div>',
-        "" if question.type == "ordering" else mark_safe(' type="A"'),
-        format_html_join("", "{}", ((_review_item(question, c, picked_ids),) for c in choices)),
-        markdown_filter(question.explanation), reference,
+    kind = question.type
+    items = "".join(_review_item(kind, c, picked_ids) for c in choices)
+    numbering = "" if kind == "ordering" else ' type="A"'
+    return mark_safe(  # noqa: S308 -- see above
+        f'<ol class="choice-review"{numbering}>\n{items}</ol>\n'
+        f'<div class="explanation prose"><h3>Explanation</h3>{render_markdown(question.explanation or "")}\n{reference}</div>'
     )

@@ -1,0 +1,66 @@
+"""The question blocks drawn by tags (exams/templatetags/content.py, study_extras): what a learner
+or moderator reads, with text from the question bank escaped wherever it is not Markdown."""
+
+import pytest
+from django.template import Context, Template
+
+from exams.models import Question
+from tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load content study_extras %}" + source).render(Context(context))
+
+
+def test_single_choice_review_marks_right_wrong_and_the_learners_pick():
+    question = QuestionFactory(reference_url="https://example.com/" + "a" * 100)
+    choices = list(question.choices.order_by("position"))
+    html = render("{% choice_review question choices picked %}", question=question, choices=choices,
+                  picked={choices[1].pk})
+    assert html.count("is-correct") == 1 and html.count("is-wrong") == 3
+    assert html.count("Your answer") == 1 and "is-wrong is-picked" in html
+    assert html.count(">Correct<") == 1 and html.count(">Incorrect<") == 3
+    assert 'type="A"' in html and "Because the first choice is right." in html
+    # the link goes to the whole address, its text is cut at 80 characters
+    assert f'href="{question.reference_url}"' in html
+    assert ">https://example.com/" + "a" * 59 + "…</a>" in html
+
+
+def test_ordering_review_shows_steps_without_letters():
+    question = QuestionFactory(type=Question.Type.ORDERING)
+    html = render("{% choice_review question choices %}", question=question,
+                  choices=list(question.choices.order_by("position")))
+    assert 'type="A"' not in html
+    assert [f"Step {n}</span>" in html for n in (1, 2, 3, 4)] == [True] * 4
+    assert "is-wrong" not in html and "Your answer" not in html
+
+
+def test_matching_review_escapes_the_match_text():
+    question = QuestionFactory(type=Question.Type.MATCHING, choices=[
+        ("Port 22", True, "<script>alert(1)</script> & SSH"), ("Port 53", True, "DNS")])
+    html = render("{% choice_review question choices %}", question=question,
+                  choices=list(question.choices.order_by("position")))
+    assert "<script>" not in html
+    assert "matches →</strong> &lt;script&gt;alert(1)&lt;/script&gt; &amp; SSH" in html
+
+
+def test_question_body_names_the_type_and_escapes_the_objective_number():
+    question = QuestionFactory(type=Question.Type.MULTIPLE, choose_count=2, stem="Pick **two**.")
+    question.objective.number = '1.2"><b>'
+    html = render("{% question_body question %}", question=question)
+    assert "Choose two · all-or-nothing" in html
+    assert "<strong>two</strong>" in html  # the stem is Markdown
+    assert "Objective 1.2&quot;&gt;&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_choice_inputs_and_confidence_chips_keep_what_was_picked():
+    question = QuestionFactory(type=Question.Type.MULTIPLE, choose_count=2)
+    display = [{"index": i, "letter": "ABCD"[i], "choice": c, "picked": i == 2}
+               for i, c in enumerate(question.choices.order_by("position"))]
+    html = render("{% choice_inputs display kind %}{% confidence_chips 2 %}", display=display, kind=question.type)
+    assert html.count('type="checkbox" name="choice"') == 4
+    assert html.count("checked") == 2  # the third choice and "Fairly sure"
+    assert 'value="2" checked>' in html and 'class="choice is-picked" data-choice-key="3"' in html
+    assert 'name="confidence" value="2" checked> Fairly sure' in html
