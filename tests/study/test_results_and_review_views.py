@@ -129,6 +129,27 @@ def test_exam_page_shows_blueprint_history_and_start_forms(learner_client, learn
     assert learner_client.get("/exams/NOPE-1/").status_code == 404
 
 
+def test_exam_page_shows_an_edited_blueprint_and_keeps_a_returned_forms_picks(learner_client, learner, test_exam):
+    """The objective list and chart are kept per process for a blank form (study.views.blueprint_parts)."""
+    from exams.models import Domain, Objective
+
+    assert "1.0 Networking Basics" in learner_client.get("/exams/PTP-100/").content.decode()
+    domain = Domain.objects.get(exam=test_exam, number="1.0")
+    domain.name, domain.weight = "Networking Fundamentals", 55
+    domain.save()
+    objective = Objective.objects.filter(domain=domain).first()
+    objective.name = "Subnets & <masks>"
+    objective.save()
+    page = learner_client.get("/exams/PTP-100/").content.decode()
+    assert "1.0 Networking Fundamentals" in page and "Networking Basics" not in page
+    assert '<span class="num">55%</span>' in page and "Subnets &amp; &lt;masks&gt;" in page
+    returned = learner_client.post("/exams/PTP-100/start/", {
+        "mode": "practice", "count": "custom", "custom_count": "", "objectives": [objective.pk],
+        "difficulty_min": "1", "difficulty_max": "5", "source": "all"}).content.decode()
+    assert f'value="{objective.pk}" checked>' in returned and "Enter how many questions" in returned
+    assert learner_client.get("/exams/PTP-100/").content.decode().count("checked>") < returned.count("checked>")
+
+
 def test_every_unfinished_session_shows_and_finished_ones_page(learner_client, learner, start, settings):
     from study import views
 
