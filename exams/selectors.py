@@ -234,10 +234,16 @@ def attach_cached_choices(questions: Iterable[Question]) -> None:
         question._prefetched_objects_cache = {**getattr(question, "_prefetched_objects_cache", {}), "choices": cached}
 
 
-def ordered_questions(ids: Iterable[int]) -> list[Question]:
+def question_choice_ids(ids: Iterable[int]) -> list[tuple[int, str, list[int]]]:
+    """(id, type, choice ids in the choices' own order) for each of these questions that exists,
+    in the order given: what a new session item needs, from two narrow queries and without
+    building a question or a choice (building them was a third of starting a session)."""
     ids = list(ids)
-    by_id = Question.objects.select_related("objective__domain").prefetch_related("choices").in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+    types = dict(Question.objects.filter(pk__in=ids).values_list("id", "type"))
+    choices = defaultdict(list)
+    for question_id, choice_id in Choice.objects.filter(question_id__in=ids).values_list("question_id", "id"):
+        choices[question_id].append(choice_id)  # in Choice's ordering: question, position, id
+    return [(pk, types[pk], choices[pk]) for pk in ids if pk in types]
 
 
 @dataclass(frozen=True)

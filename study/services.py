@@ -13,7 +13,7 @@ from fsrs import Rating
 
 from billing.entitlements import Entitlements, entitlements_for
 from exams.models import Exam, Question
-from exams.selectors import SelectionCriteria, ordered_questions, question_sample, question_sample_by_blueprint
+from exams.selectors import SelectionCriteria, question_choice_ids, question_sample, question_sample_by_blueprint
 from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
@@ -136,8 +136,8 @@ def session_start(
         progress_catch_up(user=user)  # these draw on review schedules and mastery
     ids, reasons, deadline = _draw(user=user, exam=exam, request=request, rng=rng, now=now)
     items = [
-        _new_item(position, question, rng, reasons.get(question.pk, ""))
-        for position, question in enumerate(ordered_questions(ids), start=1)
+        _new_item(position, question_id, kind, choice_ids, rng, reasons.get(question_id, ""))
+        for position, (question_id, kind, choice_ids) in enumerate(question_choice_ids(ids), start=1)
     ]
     with transaction.atomic():
         # One start at a time per learner: two simultaneous starts must not both get the last
@@ -219,15 +219,16 @@ def adaptive_selection(*, user, exam: Exam, count: int, rng: random.Random) -> d
     return chosen
 
 
-def _new_item(position: int, question: Question, rng: random.Random, reason: str = "") -> SessionItem:
-    choice_ids = [c.pk for c in question.choices.all()]
-    match_ids: list[int] = []
-    if question.type != Question.Type.TRUE_FALSE:
-        rng.shuffle(choice_ids)
-    if question.type == Question.Type.MATCHING:
-        match_ids = [c.pk for c in question.choices.all()]
-        rng.shuffle(match_ids)
-    return SessionItem(position=position, question=question, choice_order=choice_ids, match_order=match_ids,
+def _new_item(position: int, question_id: int, kind: str, choice_ids: list[int], rng: random.Random,
+              reason: str = "") -> SessionItem:
+    choice_order = list(choice_ids)
+    match_order: list[int] = []
+    if kind != Question.Type.TRUE_FALSE:
+        rng.shuffle(choice_order)
+    if kind == Question.Type.MATCHING:
+        match_order = list(choice_ids)
+        rng.shuffle(match_order)
+    return SessionItem(position=position, question_id=question_id, choice_order=choice_order, match_order=match_order,
                        reason=reason[:120])
 
 
