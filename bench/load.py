@@ -211,7 +211,7 @@ def prepare(args):
 
 def start_server(env, args):
     # The production configuration (gunicorn.conf.py), on a local port, without the access log.
-    cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py",
+    cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", args.gunicorn_config,
            "--bind", f"127.0.0.1:{args.port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
     for option, value in (("--workers", args.workers), ("--threads", args.threads)):
         if value is not None:
@@ -331,6 +331,8 @@ def main():
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's, 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--gunicorn-config", default="gunicorn.conf.py",
+                        help="e.g. bench/worker_probe.py: the production configuration, and where each worker's time goes")
     parser.add_argument("--in-step", action="store_true",
                         help="every newcomer's first session is a full one: sessions of learners who arrived "
                              "together end together (the design of the figures before 2026-12-01 evening)")
