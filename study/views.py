@@ -172,13 +172,11 @@ def _blank_blueprint_parts(domains: tuple) -> dict[str, str]:
 def _render_exam_detail(request, exam, form, status=200):
     sim_count, sim_minutes = simulation_shape(exam, exam.servable_count)
     entitlements = _entitlements(request)
-    domains = exam_blueprint(exam)
     context = {
         "exam": exam,
         "entitlements": entitlements,
         "simulations_left": entitlements.simulations_left(exam) if request.user.is_authenticated else None,
-        "domains": domains,
-        **blueprint_parts(domains, frozenset(str(pk) for pk in form["objectives"].value() or ())),
+        **blueprint_parts(exam_blueprint(exam), frozenset(str(pk) for pk in form["objectives"].value() or ())),
         "form": form,
         "blank_fields": blank_start_fields() if not form.is_bound else None,
         "sim_count": sim_count,
