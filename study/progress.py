@@ -3,9 +3,10 @@
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
@@ -105,21 +106,59 @@ def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
 # submitted, before any page or selection reads progress (`progress_catch_up`), and by a periodic
 # task for sessions left open. Folding a batch in answer order gives exactly what folding each
 # answer as it came would have, for a fraction of the work on the request that saves the answer.
+#
+# A batch is planned before its write transaction: the rows it reads (progress, masteries, review
+# cards) are read and the new values worked out with no lock held, then written in a short
+# transaction that first checks nothing it read has moved: the answers are still pending, and
+# each learner's progress row still has the answer count it was read with (every fold raises it;
+# where the row was missing it must still be). On SQLite every write transaction queues for the
+# one writer's lock, and planning a session's fold inside it held the lock for a whole submit
+# (bench/worker_probe.py: 27 ms of every submit's 41, a third of the lock's busy time at 1,000
+# learners). Should the check fail (another tab or the periodic task folded meanwhile), the
+# batch is folded again the careful way, planned and written under the locks, as before.
+
+
+class _Moved(Exception):
+    """A row a planned fold read has changed since: plan again under the lock."""
+
+
+@dataclass
+class _LearnerFold:
+    """One learner's answers on one exam, planned: the rows to write and what they were read as."""
+
+    progress: ExamProgress
+    read_answered: int | None  # the progress row's answer count when read; None: no row yet
+    masteries: dict[int, ObjectiveMastery]
+    created: set[int]  # objectives whose mastery row is new
+    touched: set[int]  # objectives answered
+    days: dict[date, list]
+    weeks: dict[date, dict]
+    new_cards: list[ReviewCard]
+    changed_cards: list[ReviewCard]
+
+
+def _in_answer_order(items: Iterable[SessionItem]) -> list[SessionItem]:
+    return sorted((i for i in items if i.is_correct is not None), key=lambda i: (i.answered_at, i.pk))
+
+
+def _by_learner(answered: list[SessionItem]) -> list[list[SessionItem]]:
+    groups: dict[tuple[int, int], list[SessionItem]] = defaultdict(list)
+    for item in answered:
+        if item.session.user_id is not None:  # an erased account's answers only count as statistics
+            groups[(item.session.user_id, item.session.exam_id)].append(item)
+    return [groups[key] for key in sorted(groups)]  # the same order in every fold: no two wait on each other
 
 
 @transaction.atomic(savepoint=False)
 def progress_record_answers(items: Iterable[SessionItem]) -> None:
     """Fold answered items into their learners' progress and the questions' statistics, in the
-    order they were answered. Each item's `session` (with `exam` and `user`) and `question` are
-    read from the item, so callers load them with it."""
-    answered = sorted((i for i in items if i.is_correct is not None), key=lambda i: (i.answered_at, i.pk))
+    order they were answered, under the locks (an exam simulation's submit, inside its own
+    transaction; a planned fold that found its rows moved). Each item's `session` (with `exam`
+    and `user`) and `question` are read from the item, so callers load them with it."""
+    answered = _in_answer_order(items)
     _count_answers(answered)
-    groups: dict[tuple[int, int], list[SessionItem]] = defaultdict(list)
-    for item in answered:
-        if item.session.user_id is not None:  # an erased account's answers only count as statistics
-            groups[(item.session.user_id, item.session.exam_id)].append(item)
-    for group in groups.values():
-        _fold(group)
+    for group in _by_learner(answered):
+        _write_fold(_plan_fold(group, lock=True), check=False)
 
 
 def _count_answers(items: list[SessionItem]) -> None:
@@ -152,27 +191,37 @@ _set_mastery = PreparedUpdate(lambda pk, theta, variance, answered, correct, las
     {"theta": theta, "variance": variance, "answered": answered, "correct": correct, "last_answer_at": last_answer_at},
 ))
 
+_PROGRESS_FIELDS = ("answered", "correct", "study_seconds", "theta", "variance", "readiness", "readiness_low",
+                    "readiness_high", "last_answer_at")
 
-def _fold(items: list[SessionItem]) -> None:
+
+def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
     """One learner's answers on one exam, oldest first: ability, mastery, readiness, days, weeks
-    and review schedules, each row read and written once."""
+    and review schedules, each row read once. With `lock`, the rows are read locked (the progress
+    row first: every such fold for this learner and exam waits there)."""
     session = items[0].session
     user, exam = session.user, session.exam
-    # The progress row is locked first: every fold for this learner and exam waits here, so the
-    # rows below are never written by two folds at once.
-    progress = _locked(ExamProgress, user=user, exam=exam)
-    masteries = {m.objective_id: m for m in ObjectiveMastery.objects.select_for_update().filter(user=user, exam=exam)}
-    touched, created = set(), set()  # objective ids answered; those whose mastery row is new
-    days: dict[date, list] = defaultdict(lambda: [0, 0.0])
-    weeks: dict[date, dict] = {}
+    if lock:
+        progress = _locked(ExamProgress, user=user, exam=exam)
+        read_answered = progress.answered
+        masteries = ObjectiveMastery.objects.select_for_update().filter(user=user, exam=exam)
+    else:
+        progress = ExamProgress.objects.filter(user=user, exam=exam).first()
+        read_answered = progress.answered if progress else None
+        progress = progress or ExamProgress(user=user, exam=exam)
+        masteries = ObjectiveMastery.objects.filter(user=user, exam=exam)
+    fold = _LearnerFold(progress=progress, read_answered=read_answered, masteries={m.objective_id: m for m in masteries},
+                        created=set(), touched=set(), days=defaultdict(lambda: [0, 0.0]), weeks={},
+                        new_cards=[], changed_cards=[])
+    masteries = fold.masteries
     for n, item in enumerate(items):
         question, now, correct = item.question, item.answered_at, bool(item.is_correct)
         mastery = masteries.get(question.objective_id)
         if mastery is None:
             mastery = ObjectiveMastery(user=user, exam=exam, objective_id=question.objective_id, variance=est.PRIOR_VARIANCE)
             masteries[question.objective_id] = mastery
-            created.add(question.objective_id)
-        touched.add(question.objective_id)
+            fold.created.add(question.objective_id)
+        fold.touched.add(question.objective_id)
         for row in (mastery, progress):
             row.theta, row.variance = est.ability_update(
                 row.theta, row.variance, correct=correct, difficulty=question.difficulty,
@@ -183,9 +232,9 @@ def _fold(items: list[SessionItem]) -> None:
             row.last_answer_at = now
         progress.study_seconds += item.time_spent_seconds
         local_day = now.astimezone(user.zone).date()
-        days[local_day][0] += 1
-        days[local_day][1] += item.time_spent_seconds
-        week = weeks.setdefault(week_start(local_day), {"answered": 0, "correct": 0})
+        fold.days[local_day][0] += 1
+        fold.days[local_day][1] += item.time_spent_seconds
+        week = fold.weeks.setdefault(week_start(local_day), {"answered": 0, "correct": 0})
         week["answered"] += 1
         week["correct"] += correct
         following = items[n + 1].answered_at.astimezone(user.zone).date() if n + 1 < len(items) else None
@@ -199,33 +248,23 @@ def _fold(items: list[SessionItem]) -> None:
                 progress.readiness, progress.readiness_low, progress.readiness_high = (
                     readiness.probability, readiness.low, readiness.high)
             week["readiness"] = progress.readiness
-    progress.save()
-    ObjectiveMastery.objects.bulk_create([masteries[oid] for oid in created])
-    for oid in sorted(touched - created):
-        m = masteries[oid]
-        _set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
-                     last_answer_at=m.last_answer_at)
-    for day, (answered, seconds) in days.items():
-        _bump(StudyDay, {"answered": answered, "study_seconds": seconds}, user=user, date=day)
-    for start, week in weeks.items():
-        _bump(WeeklyStat, {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]},
-              user=user, exam=exam, week_start=start)
-    _schedule_reviews(items)
+    _plan_reviews(fold, items, lock=lock)
+    return fold
 
 
-def _schedule_reviews(items: list[SessionItem]) -> None:
+def _plan_reviews(fold: _LearnerFold, items: list[SessionItem], *, lock: bool) -> None:
     session = items[0].session
     user, exam = session.user, session.exam
     pace = exam.duration_minutes * 60 / exam.question_count
-    cards = {c.question_id: c for c in
-             ReviewCard.objects.select_for_update().filter(user=user, question_id__in={i.question_id for i in items})}
+    cards = ReviewCard.objects.filter(user=user, question_id__in={i.question_id for i in items})
+    cards = {c.question_id: c for c in (cards.select_for_update() if lock else cards)}
     new, changed = {}, set()  # question id → card
     for item in items:
         rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence,
                                seconds=item.time_spent_seconds, pace_seconds=pace)
         existing = cards.get(item.question_id)
         # A new card's id is its creation time in epoch milliseconds; given, fsrs does not
-        # sleep a millisecond per card to keep ids apart (inside this write transaction).
+        # sleep a millisecond per card to keep ids apart.
         card = Card.from_dict(existing.card) if existing else Card(card_id=int(item.answered_at.timestamp() * 1000))
         card, _ = _scheduler.review_card(card, rating, item.answered_at.astimezone(UTC))  # fsrs insists on datetime.UTC
         if existing is None:
@@ -236,9 +275,38 @@ def _schedule_reviews(items: list[SessionItem]) -> None:
         existing.card, existing.due, existing.last_rating = card.to_dict(), card.due, int(rating)
         existing.reviews += 1
         existing.lapses += rating == Rating.Again
-    ReviewCard.objects.bulk_create(new.values())
-    if changed:
-        ReviewCard.objects.bulk_update([cards[pk] for pk in changed], ["card", "due", "last_rating", "reviews", "lapses"])
+    fold.new_cards = list(new.values())
+    fold.changed_cards = [cards[pk] for pk in changed]
+
+
+def _write_fold(fold: _LearnerFold, *, check: bool) -> None:
+    """Write a planned fold. With `check`, its progress row is written first and only if it still
+    has the answer count it was read with (or, where there was none, if there still is none):
+    otherwise `_Moved` (or the unique constraint's IntegrityError) rolls the transaction back.
+    Every fold of this learner and exam writes that row first, so once it is written, nothing
+    else the plan read can change before commit."""
+    progress = fold.progress
+    if fold.read_answered is None:
+        progress.save(force_insert=True)
+    elif not check:
+        progress.save()
+    elif not ExamProgress.objects.filter(pk=progress.pk, answered=fold.read_answered).update(
+            **{name: getattr(progress, name) for name in _PROGRESS_FIELDS}):
+        raise _Moved
+    user, exam = progress.user, progress.exam
+    ObjectiveMastery.objects.bulk_create([fold.masteries[oid] for oid in fold.created])
+    for oid in sorted(fold.touched - fold.created):
+        m = fold.masteries[oid]
+        _set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
+                     last_answer_at=m.last_answer_at)
+    for day, (answered, seconds) in fold.days.items():
+        _bump(StudyDay, {"answered": answered, "study_seconds": seconds}, user=user, date=day)
+    for start, week in fold.weeks.items():
+        _bump(WeeklyStat, {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]},
+              user=user, exam=exam, week_start=start)
+    ReviewCard.objects.bulk_create(fold.new_cards)
+    if fold.changed_cards:
+        ReviewCard.objects.bulk_update(fold.changed_cards, ["card", "due", "last_rating", "reviews", "lapses"])
 
 
 def progress_catch_up(*, user) -> int:
@@ -258,14 +326,45 @@ def progress_catch_up_stale(*, older_than: timedelta = timedelta(minutes=10)) ->
     return _fold_pending(pending) if pending.exists() else 0
 
 
-@transaction.atomic
-def _fold_pending(pending, *, user=None) -> int:
-    # Locked, then folded and cleared in one transaction: a fold running at the same moment
-    # (another tab, the periodic task) waits, then finds nothing left to fold.
-    items = list(pending.order_by().select_for_update(of=("self",)).select_related("session__exam", "session__user", "question"))
+def _pending_items(pending, *, user=None, lock: bool) -> list[SessionItem]:
+    if lock:
+        pending = pending.select_for_update(of=("self",))
+    items = list(pending.order_by().select_related("session__exam", "session__user", "question"))
     if user is not None:
         for item in items:
             item.session.user = user
+    return items
+
+
+def _fold_pending(pending, *, user=None) -> int:
+    """Fold the pending answers: planned with no lock held, then written in a short transaction
+    that checks the plan still holds (see above); when it does not, folded under the locks."""
+    items = _pending_items(pending, user=user, lock=False)
+    if not items:
+        return 0
+    answered = _in_answer_order(items)
+    folds = [_plan_fold(group, lock=False) for group in _by_learner(answered)]
+    try:
+        with transaction.atomic():
+            # The answers are claimed first: a fold of them running at the same moment (another
+            # tab, the periodic task) leaves fewer than planned to claim, and this one yields.
+            claimed = SessionItem.objects.filter(pk__in=[i.pk for i in items], progress_pending=True).update(
+                progress_pending=False)
+            if claimed != len(items):
+                raise _Moved
+            _count_answers(answered)
+            for fold in folds:
+                _write_fold(fold, check=True)
+    except (_Moved, IntegrityError):
+        return _fold_pending_locked(pending, user=user)
+    return len(items)
+
+
+@transaction.atomic
+def _fold_pending_locked(pending, *, user=None) -> int:
+    # Locked, then folded and cleared in one transaction: a fold running at the same moment
+    # waits, then finds nothing left to fold.
+    items = _pending_items(pending, user=user, lock=True)
     progress_record_answers(items)
     SessionItem.objects.filter(pk__in=[i.pk for i in items]).update(progress_pending=False)
     return len(items)

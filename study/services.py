@@ -13,7 +13,14 @@ from fsrs import Rating
 
 from billing.entitlements import Entitlements, entitlements_for
 from exams.models import Exam, Question
-from exams.selectors import SelectionCriteria, question_choice_ids, question_sample, question_sample_by_blueprint
+from exams.selectors import (
+    SelectionCriteria,
+    exam_blueprint,
+    exam_blueprint_invalidate,
+    question_choice_ids,
+    question_sample,
+    question_sample_by_blueprint,
+)
 from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
@@ -370,49 +377,61 @@ def session_submit(*, session: StudySession, expired: bool = False) -> StudySess
         if not claimed:
             session.refresh_from_db()
             return session
-        items = list(session.items.select_related("question__objective__domain"))
         if session.gives_instant_feedback:
-            if session.user_id is not None:
-                progress_catch_up(user=session.user)  # its answers, and any the learner left pending elsewhere
+            # Practice answers are folded as they wait (study.progress), after this transaction.
+            rows = list(session.items.values_list("question__objective_id", "is_correct", "response"))
         else:
+            items = list(session.items.select_related("question"))
             for item in items:
                 item.session = session
             progress_record_answers([item for item in items if item.response is not None])
-        _score(session, items)
+            rows = [(item.question.objective_id, item.is_correct, item.response) for item in items]
+        _score(session, rows)
         session.save(update_fields=["correct_count", "answered_count", "scaled_score", "passed", "report"])
+    if session.gives_instant_feedback and session.user_id is not None:
+        # Its answers, and any the learner left pending elsewhere: planned with no lock held,
+        # then written in a short transaction of their own (study.progress).
+        progress_catch_up(user=session.user)
     session.refresh_from_db()
     return session
 
 
-def _score(session: StudySession, items: list[SessionItem]) -> None:
+def _score(session: StudySession, rows: list[tuple[int, bool | None, object]]) -> None:
+    """The score and the report by domain and objective, from each item's (objective id,
+    correct, response) and the exam's cached blueprint (in its order)."""
     exam = session.exam
-    total = len(items)
-    correct = sum(1 for i in items if i.is_correct)
+    total = len(rows)
+    correct = sum(1 for _, right, _ in rows if right)
     fraction = correct / total if total else 0.0
     session.correct_count = correct
-    session.answered_count = sum(1 for i in items if i.response is not None)
+    session.answered_count = sum(1 for _, _, response in rows if response is not None)
     session.scaled_score = round(exam.score_min + (exam.score_max - exam.score_min) * fraction)
     session.passed = session.scaled_score >= exam.passing_score
-    domains: dict[int, dict] = {}
-    objectives: dict[int, dict] = defaultdict(dict)
-    for item in items:
-        objective = item.question.objective
-        domain = objective.domain
-        d = domains.setdefault(domain.pk, {"number": domain.number, "name": domain.name, "correct": 0, "total": 0,
-                                           "order": domain.position})
-        o = objectives[domain.pk].setdefault(
-            objective.pk,
-            {"number": objective.number, "name": objective.name, "correct": 0, "total": 0, "order": objective.position},
-        )
-        for bucket in (d, o):
-            bucket["total"] += 1
-            bucket["correct"] += 1 if item.is_correct else 0
-    session.report = {
-        "domains": [
-            {**d, "objectives": sorted(objectives[pk].values(), key=lambda o: (o["order"], o["number"]))}
-            for pk, d in sorted(domains.items(), key=lambda kv: (kv[1]["order"], kv[1]["number"]))
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # objective id → [correct, total]
+    for objective_id, right, _ in rows:
+        counts[objective_id][0] += 1 if right else 0
+        counts[objective_id][1] += 1
+    domains = []
+    for order, domain in enumerate(_blueprint_with(exam, counts)):
+        objectives = [
+            {"number": o.number, "name": o.name, "correct": counts[o.id][0], "total": counts[o.id][1], "order": n}
+            for n, o in enumerate(domain.objectives) if o.id in counts
         ]
-    }
+        if objectives:
+            domains.append({"number": domain.number, "name": domain.name, "order": order, "objectives": objectives,
+                            "correct": sum(o["correct"] for o in objectives), "total": sum(o["total"] for o in objectives)})
+    session.report = {"domains": domains}
+
+
+def _blueprint_with(exam: Exam, counts: dict[int, list[int]]):
+    """The exam's blueprint, read again should it lack an objective the session's questions
+    are filed under (edited since it was cached)."""
+    blueprint = exam_blueprint(exam)
+    known = {o.id for domain in blueprint for o in domain.objectives}
+    if not known.issuperset(counts):
+        exam_blueprint_invalidate(exam.pk)
+        blueprint = exam_blueprint(exam)
+    return blueprint
 
 
 def session_expire_if_due(*, session: StudySession) -> StudySession:

@@ -124,3 +124,79 @@ def test_the_periodic_fold_takes_answers_left_in_abandoned_sessions(learner, sta
     assert SessionItem.objects.filter(progress_pending=True).get() == recent
     assert Question.objects.get(pk=erased.question_id).times_answered == (1 + (erased.question_id == old.question_id))
     assert ExamProgress.objects.count() == 1  # the erased learner's answer counts only as a statistic
+
+
+@pytest.mark.parametrize("progress_before", [False, True], ids=["no progress row yet", "progress row there"])
+def test_a_fold_whose_rows_moved_before_it_wrote_is_folded_again_on_top(test_exam, progress_before):
+    """A fold is planned with no lock held and written in a short transaction. When another fold
+    of the learner (another tab) lands in between, the plan is dropped and its answers are folded
+    again under the lock, on top: the learner ends up exactly where the two folds, one after the
+    other, would have put them."""
+    from study import progress as folding
+
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    raced, reference = UserFactory(), UserFactory()
+    sessions = {}
+    for user in (raced, reference):
+        n = 0
+        for seed in (4, 5, 6) if progress_before else (5, 6):
+            with mock.patch("django.utils.timezone.now", return_value=start + timedelta(hours=n)):
+                session = session_start(user=user, exam=test_exam, request=SessionRequest(mode="practice", count=4),
+                                        rng=random.Random(seed))
+            for item in session.items.all():
+                with mock.patch("django.utils.timezone.now", return_value=start + timedelta(hours=n)):
+                    _answer(item, n)
+                n += 1
+            if seed == 4:
+                assert progress_catch_up(user=user) == 4
+            sessions.setdefault(user, []).append(session)
+    first, second = sessions[raced][-2:]
+
+    def pending(session):
+        return SessionItem.objects.filter(session=session, progress_pending=True)
+
+    plan = folding._plan_fold
+    planned = []
+
+    def plan_then_another_tab_folds(group, *, lock):
+        fold = plan(group, lock=lock)
+        planned.append((group[0].session_id, lock))
+        if len(planned) == 1:
+            assert folding._fold_pending_locked(pending(second), user=raced) == 4
+        return fold
+
+    with mock.patch.object(folding, "_plan_fold", plan_then_another_tab_folds):
+        assert folding._fold_pending(pending(first), user=raced) == 4
+    # planned unlocked; the other tab folded; found moved, so folded again under the lock
+    assert planned == [(first.pk, False), (second.pk, True), (first.pk, True)]
+
+    assert folding._fold_pending(pending(sessions[reference][-1]), user=reference) == 4
+    assert folding._fold_pending(pending(sessions[reference][-2]), user=reference) == 4
+    assert not SessionItem.objects.filter(progress_pending=True).exists()
+    assert ExamProgress.objects.get(user=raced).answered == 8 + 4 * progress_before
+    assert _snapshot(raced) == _snapshot(reference)
+    answered = sum(Question.objects.filter(exam=test_exam).values_list("times_answered", flat=True))
+    assert answered == 2 * (8 + 4 * progress_before)  # each answer counted once in the statistics
+
+
+def test_a_fold_that_finds_its_answers_folded_meanwhile_adds_nothing(learner, start):
+    from study import progress as folding
+
+    session = start(learner)
+    for n, item in enumerate(session.items.all()[:3]):
+        _answer(item, n + 1)
+    plan = folding._plan_fold
+    folded_meanwhile = []
+
+    def plan_then_another_tab_folds(group, *, lock):
+        fold = plan(group, lock=lock)
+        if not lock:
+            folded_meanwhile.append(folding._fold_pending_locked(
+                SessionItem.objects.filter(session=session, progress_pending=True), user=learner))
+        return fold
+
+    with mock.patch.object(folding, "_plan_fold", plan_then_another_tab_folds):
+        assert progress_catch_up(user=learner) == 0  # nothing left for it: the other tab folded all three
+    assert folded_meanwhile == [3]
+    assert ExamProgress.objects.get(user=learner).answered == 3
+    assert sum(Question.objects.filter(exam=session.exam).values_list("times_answered", flat=True)) == 3
