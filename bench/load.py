@@ -210,6 +210,8 @@ def prepare(args):
 
 
 def start_server(env, args):
+    for old in Path("/tmp").glob("ptp-worker-probe-*.csv"):  # bench/worker_probe.py's, from an earlier run
+        old.unlink()
     # The production configuration (gunicorn.conf.py), on a local port, without the access log.
     cmd = [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", args.gunicorn_config,
            "--bind", f"127.0.0.1:{args.port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
@@ -261,6 +263,23 @@ def report(stats, seconds, learners):
     return percentile(studying, 95), errors, total
 
 
+async def loop_lag(samples, stop):
+    """How late this process's event loop wakes from a 10 ms sleep: time a response waits here
+    before its latency is taken, which the figures above include."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        await asyncio.sleep(0.01)
+        samples.append((time.perf_counter() - started - 0.01) * 1000)
+
+
+def probe_summary(started, ended):
+    """bench/worker_probe.py's figures for a step, when gunicorn runs with it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from worker_probe import summary
+
+    return summary(started, ended)
+
+
 async def run_steps(args, code, cookies):
     base = f"http://127.0.0.1:{args.port}"
     stats = Stats()
@@ -268,6 +287,8 @@ async def run_steps(args, code, cookies):
     emails = list(cookies)
     stop = asyncio.Event()
     learners, tasks, results = [], [], []
+    lag = []
+    lag_task = asyncio.create_task(loop_lag(lag, stop))
     for step in args.steps:
         new = range(len(learners), step)
         # Newcomers arrive at --arrivals per second at most: each opens the exam page and starts
@@ -290,8 +311,11 @@ async def run_steps(args, code, cookies):
             await asyncio.sleep(ramp / max(len(new), 1))
         await asyncio.sleep(2 * args.think)  # let the newcomers settle into their rhythm
         stats.reset()
+        lag.clear()
+        wall_started = time.time()
         server_before, client_before = server_cpu_seconds(args.server_pid), time.process_time()
         await asyncio.sleep(args.duration)
+        wall_ended = time.time()
         seconds = time.perf_counter() - stats.started
         p95, errors, requests = report(stats, seconds, step)
         requests = requests or 1
@@ -300,11 +324,17 @@ async def run_steps(args, code, cookies):
         print(f"  CPU per request: server {1000 * server_cpu / requests:.1f} ms, load generator "
               f"{1000 * client_cpu / requests:.1f} ms; cores busy: server {server_cpu / seconds:.2f}, "
               f"load generator {client_cpu / seconds:.2f} of {os.cpu_count()}")
+        if lag:
+            print(f"  load generator's event loop late by: p50 {percentile(lag, 50):.1f} ms, p95 {percentile(lag, 95):.1f} ms, "
+                  f"max {max(lag):.1f} ms")
+        if "worker_probe" in args.gunicorn_config:
+            await asyncio.sleep(3)  # the workers write their lines every 100 requests
+            print("\n".join("  " + line for line in probe_summary(wall_started, wall_ended)))
         results.append((step, p95, errors))
         if errors or p95 >= TARGET_P95_MS * 3:
             break
     stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*tasks, lag_task, return_exceptions=True)
     await asyncio.gather(*(learner.close() for learner in learners))
     held = [step for step, p95, errors in results if p95 < TARGET_P95_MS and errors == 0]
     print("\nsummary (p95 over all study endpoints):")
