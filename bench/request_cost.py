@@ -7,7 +7,8 @@ with the production settings (DEBUG=0), through Django's test client: no HTTP se
 network, so the figures are the application's own cost per request — what caps the load test
 on a 2-core machine. Each simulated learner starts a practice session and, for each of its 20
 questions, GETs the card (HTMX) unless the previous answer carried it, as the browser does,
-and POSTs an answer. Prints the median and p90 per endpoint and
+and POSTs an answer. Prints the median and p90 per endpoint, the mean time it held the SQLite
+writers' queue (pingtopass/db/sqlite/base.py: every other write waits that long) and
 the queries each ran; --profile NAME prints a cProfile of that endpoint's requests (BENCH_SORT,
 BENCH_ROWS choose its order and length; BENCH_PROFILE_OUT=FILE also saves it for pstats). --calls also counts the Python function calls each
 request makes: on a machine whose timings drift by 20% between runs, that count does not, so it
@@ -67,11 +68,29 @@ def main():
         raise SystemExit("No load database here: run bench/load.py once (it prepares /tmp/ptp-load.db).")
     cpu = defaultdict(list)
     queries = defaultdict(list)
+    held = defaultdict(list)  # ms holding SQLite's writers' queue (pingtopass/db/sqlite/base.py)
+    holding = {"since": None, "ms": 0.0}
+    from pingtopass.db.sqlite import base as sqlite_base
+
+    enter, leave = sqlite_base.DatabaseWrapper._queue_enter, sqlite_base.DatabaseWrapper._queue_leave
+
+    def timed_enter(self):
+        enter(self)
+        holding["since"] = time.perf_counter()
+
+    def timed_leave(self):
+        if self._queue_held and holding["since"] is not None:
+            holding["ms"] += (time.perf_counter() - holding["since"]) * 1000
+            holding["since"] = None
+        leave(self)
+
+    sqlite_base.DatabaseWrapper._queue_enter, sqlite_base.DatabaseWrapper._queue_leave = timed_enter, timed_leave
     calls = defaultdict(list)
     profiler = cProfile.Profile()
 
     def timed(name, call, *call_args, **call_kwargs):
         counter = cProfile.Profile() if args.calls else None
+        holding["ms"] = 0.0
         with CaptureQueriesContext(connection) as captured:
             if name == args.profile:
                 profiler.enable()
@@ -86,6 +105,7 @@ def main():
             if name == args.profile:
                 profiler.disable()
         queries[name].append(len(captured))
+        held[name].append(holding["ms"])
         return response
 
     # One handler for every learner, as a server process has: a new Client loads the middleware
@@ -114,12 +134,12 @@ def main():
         timed("submit", client.post, f"/sessions/{session}/submit/")
         timed("results", client.get, f"/sessions/{session}/results/")
 
-    print(f"{'endpoint':<11}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}"
+    print(f"{'endpoint':<11}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}{'lock ms':>9}"
           + (f"{'calls':>9}" if args.calls else "") + "   (CPU of this process)")
     for name, values in cpu.items():
         values.sort()
         print(f"{name:<11}{len(values):>9}{statistics.median(values):>11.2f}{values[int(len(values) * 0.9)]:>9.2f}"
-              f"{statistics.median(queries[name]):>9.0f}"
+              f"{statistics.median(queries[name]):>9.0f}{statistics.mean(held[name]):>9.2f}"
               + (f"{statistics.mean(calls[name]):>9.0f}" if args.calls else ""))
     per_question = (sum(cpu["question"]) + sum(cpu["answer"])) / len(cpu["answer"])
     print(f"one question (its card, when fetched, and its answer): {per_question:.1f} ms of CPU on average")

@@ -82,23 +82,25 @@ def _prepared_bump(model, adds: tuple[str, ...], sets: tuple[str, ...], where: t
     ))
 
 
-def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
-    """Add to counters of the row for `lookup` (and set `also`), creating it on first use."""
+def _add(model, values: dict, also: dict | None = None, **lookup) -> int:
+    """Add to counters of the row for `lookup` (and set `also`); returns whether it was there."""
     also = also or {}
     lookup = {f"{k}_id" if isinstance(v, models.Model) else k: v.pk if isinstance(v, models.Model) else v
               for k, v in lookup.items()}
-    changes = {**{k: F(k) + v for k, v in values.items()}, **also}
     if any(v is None for v in also.values()):  # NULL is no prepared value (a readiness not known yet)
-        updated = model.objects.filter(**lookup).update(**changes)
-    else:
-        updated = _prepared_bump(model, tuple(values), tuple(also), tuple(lookup))(
-            **{f"where_{k}": v for k, v in lookup.items()},
-            **{f"add_{k}": v for k, v in values.items()},
-            **{f"set_{k}": v for k, v in also.items()},
-        )
-    if not updated:
+        return model.objects.filter(**lookup).update(**{k: F(k) + v for k, v in values.items()}, **also)
+    return _prepared_bump(model, tuple(values), tuple(also), tuple(lookup))(
+        **{f"where_{k}": v for k, v in lookup.items()},
+        **{f"add_{k}": v for k, v in values.items()},
+        **{f"set_{k}": v for k, v in also.items()},
+    )
+
+
+def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
+    """Add to counters of the row for `lookup` (and set `also`), creating it on first use."""
+    if not _add(model, values, also, **lookup):
         model.objects.get_or_create(**lookup)
-        model.objects.filter(**lookup).update(**changes)
+        _add(model, values, also, **lookup)
 
 
 # --- folding answers into progress ------------------------------------------------------------
@@ -135,6 +137,9 @@ class _LearnerFold:
     weeks: dict[date, dict]
     new_cards: list[ReviewCard]
     changed_cards: list[ReviewCard]
+    # Days and weeks whose row was there when planned (None under the lock: created as needed).
+    days_there: set[date] | None = None
+    weeks_there: set[date] | None = None
 
 
 def _in_answer_order(items: Iterable[SessionItem]) -> list[SessionItem]:
@@ -248,6 +253,10 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
                 progress.readiness, progress.readiness_low, progress.readiness_high = (
                     readiness.probability, readiness.low, readiness.high)
             week["readiness"] = progress.readiness
+    if not lock:
+        fold.days_there = set(StudyDay.objects.filter(user=user, date__in=fold.days).values_list("date", flat=True))
+        fold.weeks_there = set(WeeklyStat.objects.filter(user=user, exam=exam, week_start__in=fold.weeks)
+                               .values_list("week_start", flat=True))
     _plan_reviews(fold, items, lock=lock)
     return fold
 
@@ -299,11 +308,27 @@ def _write_fold(fold: _LearnerFold, *, check: bool) -> None:
         m = fold.masteries[oid]
         _set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
                      last_answer_at=m.last_answer_at)
+    # A day or week planned as new is inserted: should another fold have made it meanwhile, the
+    # unique constraint stops this one, which is then folded again under the lock.
+    new_days, new_weeks = [], []
     for day, (answered, seconds) in fold.days.items():
-        _bump(StudyDay, {"answered": answered, "study_seconds": seconds}, user=user, date=day)
+        counts = {"answered": answered, "study_seconds": seconds}
+        if fold.days_there is None:
+            _bump(StudyDay, counts, user=user, date=day)
+        elif day in fold.days_there:
+            _add(StudyDay, counts, user=user, date=day)
+        else:
+            new_days.append(StudyDay(user=user, date=day, **counts))
     for start, week in fold.weeks.items():
-        _bump(WeeklyStat, {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]},
-              user=user, exam=exam, week_start=start)
+        counts, also = {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]}
+        if fold.weeks_there is None:
+            _bump(WeeklyStat, counts, also, user=user, exam=exam, week_start=start)
+        elif start in fold.weeks_there:
+            _add(WeeklyStat, counts, also, user=user, exam=exam, week_start=start)
+        else:
+            new_weeks.append(WeeklyStat(user=user, exam=exam, week_start=start, **counts, **also))
+    StudyDay.objects.bulk_create(new_days)
+    WeeklyStat.objects.bulk_create(new_weeks)
     ReviewCard.objects.bulk_create(fold.new_cards)
     if fold.changed_cards:
         ReviewCard.objects.bulk_update(fold.changed_cards, ["card", "due", "last_rating", "reviews", "lapses"])

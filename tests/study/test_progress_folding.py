@@ -200,3 +200,30 @@ def test_a_fold_that_finds_its_answers_folded_meanwhile_adds_nothing(learner, st
     assert folded_meanwhile == [3]
     assert ExamProgress.objects.get(user=learner).answered == 3
     assert sum(Question.objects.filter(exam=session.exam).values_list("times_answered", flat=True)) == 3
+
+
+def test_a_day_another_fold_began_meanwhile_is_added_to_not_lost(learner, start):
+    """The plan found no row for today, and another fold (the learner's other exam, say) made it
+    before this one wrote: the insert is refused, and the answers are added to that row."""
+    from study import progress as folding
+
+    session = start(learner)
+    items = list(session.items.all()[:3])
+    for n, item in enumerate(items):
+        _answer(item, n + 1)
+    today = timezone.now().astimezone(learner.zone).date()
+    plan = folding._plan_fold
+
+    def plan_then_another_exam_folds(group, *, lock):
+        fold = plan(group, lock=lock)
+        if not lock:
+            assert fold.days_there == set()
+            StudyDay.objects.create(user=learner, date=today, answered=2, study_seconds=50)
+        return fold
+
+    with mock.patch.object(folding, "_plan_fold", plan_then_another_exam_folds):
+        assert progress_catch_up(user=learner) == 3
+    day = StudyDay.objects.get(user=learner, date=today)
+    assert day.answered == 5
+    assert day.study_seconds == 50 + sum(SessionItem.objects.get(pk=i.pk).time_spent_seconds for i in items)
+    assert ExamProgress.objects.get(user=learner).answered == 3
