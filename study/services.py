@@ -21,7 +21,7 @@ from exams.selectors import (
     question_sample,
     question_sample_by_blueprint,
 )
-from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
+from pingtopass.db.prepared import PreparedQuery, PreparedUpdate, compiled_update
 from study.grading import InvalidAnswer, is_correct, response_from_form
 from study.models import Bookmark, QuestionFeedback, ReviewCard, SessionItem, StudySession
 from study.progress import progress_catch_up, progress_record_answers, reviews_due_by, weakest_objectives
@@ -297,15 +297,16 @@ def answer_record(
     }
     if session.gives_instant_feedback:
         fields["progress_pending"] = True  # final: folded into progress later (study.progress)
+    rows = SessionItem.objects.filter(pk=item.pk)
+    if session.gives_instant_feedback:
+        rows = rows.filter(response__isnull=True)
+    save = compiled_update(rows, fields)  # built before the transaction: the writers' queue is not held meanwhile
     with transaction.atomic():
         # The session row is locked first: a submit or the expiry task running at this moment
         # waits for this answer (and scores it), or this answer sees the session finished. Never
         # an answer saved after its session was scored.
         still_open = _open_session_locked(session=session.pk)
-        rows = SessionItem.objects.filter(pk=item.pk)
-        if session.gives_instant_feedback:
-            rows = rows.filter(response__isnull=True)
-        recorded = bool(still_open) and rows.update(**fields) == 1
+        recorded = bool(still_open) and save() == 1
         if recorded and first_answer and entitlements.counts_against_allowance(session):
             decision = entitlements.claim_answer(now)  # rolls this answer back when the day's allowance is gone
             if not decision:

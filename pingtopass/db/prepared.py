@@ -174,3 +174,17 @@ class PreparedUpdate(_Prepared):
         if query.related_updates:
             raise ValueError("A prepared update writes one table.")
         return queryset.db, compiler, sql, params
+
+
+def compiled_update(queryset, changes: dict):
+    """`queryset.update(**changes)`, compiled now and run when called (returns the rows changed):
+    an UPDATE whose values differ every time (JSON, text) cannot be prepared, but it can be built
+    before its write transaction begins, so the writers' queue is not held while Django builds it."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    if query.related_updates:
+        raise ValueError("A compiled update writes one table.")
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    plan = _UpdatePlan(queryset.db, compiler, sql, [(None, param) for param in params])
+    return lambda: plan.run({})

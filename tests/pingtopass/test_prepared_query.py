@@ -109,3 +109,20 @@ def test_refuses_values_it_cannot_bind_as_given():
         PreparedQuery(lambda note: Bookmark.objects.filter(note=note))(note="x")
     with pytest.raises(ValueError, match="none of them as given"):  # a date compared with a datetime column
         PreparedQuery(lambda day: SessionItem.objects.filter(answered_at__gte=day))(day=datetime.date(2026, 1, 1))
+
+
+def test_a_compiled_update_writes_what_update_writes_and_checks_its_filter_when_run():
+    from pingtopass.db.prepared import compiled_update
+
+    item = SessionItemFactory()
+    at = datetime.datetime(2026, 12, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+    fields = {"response": {"choices": [3, 1], "note": "it's \"quoted\""}, "is_correct": False, "answered_at": at,
+              "time_spent_seconds": 12.5}
+    unanswered = SessionItem.objects.filter(pk=item.pk, response__isnull=True)
+    first, second = compiled_update(unanswered, fields), compiled_update(unanswered, {**fields, "is_correct": True})
+    assert first() == 1
+    item = reloaded(item)
+    assert (item.response, item.is_correct, item.answered_at, item.time_spent_seconds) == (
+        fields["response"], False, at, 12.5)
+    assert second() == 0  # compiled while unanswered, run once answered: its filter no longer matches
+    assert reloaded(item).is_correct is False
