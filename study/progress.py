@@ -13,7 +13,7 @@ from fsrs import Card, Rating, Scheduler
 
 from exams.models import Exam, Question
 from exams.selectors import exam_blueprint
-from pingtopass.db.prepared import PreparedUpdate
+from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, WeeklyStat
 
@@ -338,10 +338,15 @@ def progress_catch_up(*, user) -> int:
     """Fold the learner's pending practice answers into their progress before it is read (a
     page, a selection, an export). Returns how many were folded; with none pending it is one
     indexed read and takes no write lock."""
-    pending = SessionItem.objects.filter(progress_pending=True, session__user=user)
-    if not pending.exists():
+    if not _pending_probe(user=user.pk):
         return 0
-    return _fold_pending(pending, user=user)
+    return _fold_pending(SessionItem.objects.filter(progress_pending=True, session__user=user), user=user)
+
+
+# Every page that shows progress asks first, so the question is compiled once per process.
+_pending_probe = PreparedQuery(
+    lambda user: SessionItem.objects.filter(progress_pending=True, session__user_id=user).only("pk").order_by()[:1]
+)
 
 
 def progress_catch_up_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
