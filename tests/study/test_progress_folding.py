@@ -227,3 +227,51 @@ def test_a_day_another_fold_began_meanwhile_is_added_to_not_lost(learner, start)
     assert day.answered == 5
     assert day.study_seconds == 50 + sum(SessionItem.objects.get(pk=i.pk).time_spent_seconds for i in items)
     assert ExamProgress.objects.get(user=learner).answered == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_folds_of_one_learner_running_at_once_count_every_answer_once(start):
+    """Two tabs (or a tab and the periodic task) fold the same learner's answers at the same
+    moment, with real connections: on PostgreSQL each fold's checked write waits for the other's
+    row lock and then finds the row moved. Whatever the interleaving, every answer counts once."""
+    import threading
+
+    from django.db import connection, connections
+
+    from study import progress as folding
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database whose connections write at the same time (PostgreSQL)")
+    learner = UserFactory()
+    rounds, total = 4, 0
+    for _ in range(rounds):
+        sessions = [start(learner, count=4), start(learner, count=4)]
+        for session in sessions:
+            for n, item in enumerate(session.items.all()):
+                _answer(item, n + 1)
+                total += 1
+        barrier, failures = threading.Barrier(2), []
+
+        def fold(session, barrier=barrier, failures=failures):
+            try:
+                barrier.wait()
+                folding._fold_pending(SessionItem.objects.filter(session=session, progress_pending=True), user=learner)
+            except Exception as exc:  # noqa: BLE001 -- reported below, with the thread's result
+                failures.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=fold, args=(session,)) for session in sessions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+    assert not SessionItem.objects.filter(progress_pending=True).exists()
+    progress = ExamProgress.objects.get(user=learner)
+    assert progress.answered == total == 8 * rounds
+    assert sum(ObjectiveMastery.objects.filter(user=learner).values_list("answered", flat=True)) == total
+    assert sum(StudyDay.objects.filter(user=learner).values_list("answered", flat=True)) == total
+    assert sum(WeeklyStat.objects.filter(user=learner).values_list("answered", flat=True)) == total
+    assert sum(Question.objects.values_list("times_answered", flat=True)) == total
+    assert sum(ReviewCard.objects.filter(user=learner).values_list("reviews", flat=True)) == total
