@@ -3,7 +3,7 @@
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
@@ -83,7 +83,7 @@ def _prepared_bump(model, adds: tuple[str, ...], sets: tuple[str, ...], where: t
 
 
 def _add(model, values: dict, also: dict | None = None, **lookup) -> int:
-    """Add to counters of the row for `lookup` (and set `also`); returns whether it was there."""
+    """Add to counters of the row for `lookup` (and set `also`); returns the rows changed (0: not there)."""
     also = also or {}
     lookup = {f"{k}_id" if isinstance(v, models.Model) else k: v.pk if isinstance(v, models.Model) else v
               for k, v in lookup.items()}
@@ -128,6 +128,7 @@ class _Moved(Exception):
 class _LearnerFold:
     """One learner's answers on one exam, planned: the rows to write and what they were read as."""
 
+    locked: bool  # planned under the locks (written as read), or with none held (written checked)
     progress: ExamProgress
     read_answered: int | None  # the progress row's answer count when read; None: no row yet
     masteries: dict[int, ObjectiveMastery]
@@ -137,9 +138,9 @@ class _LearnerFold:
     weeks: dict[date, dict]
     new_cards: list[ReviewCard]
     changed_cards: list[ReviewCard]
-    # Days and weeks whose row was there when planned (None under the lock: created as needed).
-    days_there: set[date] | None = None
-    weeks_there: set[date] | None = None
+    # Planned with no lock held: the days and weeks whose row was there (the others are inserted).
+    days_there: set[date] = field(default_factory=set)
+    weeks_there: set[date] = field(default_factory=set)
 
 
 def _in_answer_order(items: Iterable[SessionItem]) -> list[SessionItem]:
@@ -163,7 +164,7 @@ def progress_record_answers(items: Iterable[SessionItem]) -> None:
     answered = _in_answer_order(items)
     _count_answers(answered)
     for group in _by_learner(answered):
-        _write_fold(_plan_fold(group, lock=True), check=False)
+        _write_fold(_plan_fold(group, lock=True))
 
 
 def _count_answers(items: list[SessionItem]) -> None:
@@ -215,7 +216,7 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
         read_answered = progress.answered if progress else None
         progress = progress or ExamProgress(user=user, exam=exam)
         masteries = ObjectiveMastery.objects.filter(user=user, exam=exam)
-    fold = _LearnerFold(progress=progress, read_answered=read_answered, masteries={m.objective_id: m for m in masteries},
+    fold = _LearnerFold(locked=lock, progress=progress, read_answered=read_answered, masteries={m.objective_id: m for m in masteries},
                         created=set(), touched=set(), days=defaultdict(lambda: [0, 0.0]), weeks={},
                         new_cards=[], changed_cards=[])
     masteries = fold.masteries
@@ -288,16 +289,16 @@ def _plan_reviews(fold: _LearnerFold, items: list[SessionItem], *, lock: bool) -
     fold.changed_cards = [cards[pk] for pk in changed]
 
 
-def _write_fold(fold: _LearnerFold, *, check: bool) -> None:
-    """Write a planned fold. With `check`, its progress row is written first and only if it still
-    has the answer count it was read with (or, where there was none, if there still is none):
-    otherwise `_Moved` (or the unique constraint's IntegrityError) rolls the transaction back.
-    Every fold of this learner and exam writes that row first, so once it is written, nothing
-    else the plan read can change before commit."""
+def _write_fold(fold: _LearnerFold) -> None:
+    """Write a planned fold. Planned with no lock held, its progress row is written first and only
+    if it still has the answer count it was read with (or, where there was none, if there still is
+    none): otherwise `_Moved` (or the unique constraint's IntegrityError) rolls the transaction
+    back. Every fold of this learner and exam writes that row first, so once it is written,
+    nothing else the plan read can change before commit."""
     progress = fold.progress
     if fold.read_answered is None:
         progress.save(force_insert=True)
-    elif not check:
+    elif fold.locked:
         progress.save()
     elif not ExamProgress.objects.filter(pk=progress.pk, answered=fold.read_answered).update(
             **{name: getattr(progress, name) for name in _PROGRESS_FIELDS}):
@@ -308,30 +309,33 @@ def _write_fold(fold: _LearnerFold, *, check: bool) -> None:
         m = fold.masteries[oid]
         _set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
                      last_answer_at=m.last_answer_at)
-    # A day or week planned as new is inserted: should another fold have made it meanwhile, the
-    # unique constraint stops this one, which is then folded again under the lock.
-    new_days, new_weeks = [], []
-    for day, (answered, seconds) in fold.days.items():
-        counts = {"answered": answered, "study_seconds": seconds}
-        if fold.days_there is None:
-            _bump(StudyDay, counts, user=user, date=day)
-        elif day in fold.days_there:
-            _add(StudyDay, counts, user=user, date=day)
-        else:
-            new_days.append(StudyDay(user=user, date=day, **counts))
-    for start, week in fold.weeks.items():
-        counts, also = {"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]}
-        if fold.weeks_there is None:
-            _bump(WeeklyStat, counts, also, user=user, exam=exam, week_start=start)
-        elif start in fold.weeks_there:
-            _add(WeeklyStat, counts, also, user=user, exam=exam, week_start=start)
-        else:
-            new_weeks.append(WeeklyStat(user=user, exam=exam, week_start=start, **counts, **also))
-    StudyDay.objects.bulk_create(new_days)
-    WeeklyStat.objects.bulk_create(new_weeks)
+    _write_counters(fold, StudyDay, "date", fold.days_there, {
+        day: ({"answered": answered, "study_seconds": seconds}, {}) for day, (answered, seconds) in fold.days.items()
+    }, user=user)
+    _write_counters(fold, WeeklyStat, "week_start", fold.weeks_there, {
+        start: ({"answered": week["answered"], "correct": week["correct"]}, {"readiness": week["readiness"]})
+        for start, week in fold.weeks.items()
+    }, user=user, exam=exam)
     ReviewCard.objects.bulk_create(fold.new_cards)
     if fold.changed_cards:
         ReviewCard.objects.bulk_update(fold.changed_cards, ["card", "due", "last_rating", "reviews", "lapses"])
+
+
+def _write_counters(fold: _LearnerFold, model, key: str, there: set, rows: dict, **fixed) -> None:
+    """A fold's study days or weeks: `rows` maps each `key` value to (counters to add, fields to
+    set). Under the locks a row is created as needed; planned with no lock held, one that was
+    there is added to and one that was not is inserted (should another fold have made it
+    meanwhile, the unique constraint stops this one, which is then folded again under the lock)."""
+    new = []
+    for value, (counts, also) in rows.items():
+        lookup = {**fixed, key: value}
+        if fold.locked:
+            _bump(model, counts, also, **lookup)
+        elif value in there:
+            _add(model, counts, also, **lookup)
+        else:
+            new.append(model(**lookup, **counts, **also))
+    model.objects.bulk_create(new)
 
 
 def progress_catch_up(*, user) -> int:
@@ -340,13 +344,15 @@ def progress_catch_up(*, user) -> int:
     indexed read and takes no write lock."""
     if not _pending_probe(user=user.pk):
         return 0
-    return _fold_pending(SessionItem.objects.filter(progress_pending=True, session__user=user), user=user)
+    return _fold_pending(_pending_of(user.pk), user=user)
+
+
+def _pending_of(user_id: int):
+    return SessionItem.objects.filter(progress_pending=True, session__user_id=user_id)
 
 
 # Every page that shows progress asks first, so the question is compiled once per process.
-_pending_probe = PreparedQuery(
-    lambda user: SessionItem.objects.filter(progress_pending=True, session__user_id=user).only("pk").order_by()[:1]
-)
+_pending_probe = PreparedQuery(lambda user: _pending_of(user).only("pk").order_by()[:1])
 
 
 def progress_catch_up_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
@@ -384,7 +390,7 @@ def _fold_pending(pending, *, user=None) -> int:
                 raise _Moved
             _count_answers(answered)
             for fold in folds:
-                _write_fold(fold, check=True)
+                _write_fold(fold)
     except (_Moved, IntegrityError):
         return _fold_pending_locked(pending, user=user)
     return len(items)
