@@ -64,3 +64,12 @@ def test_choice_inputs_and_confidence_chips_keep_what_was_picked():
     assert html.count("checked") == 2  # the third choice and "Fairly sure"
     assert 'value="2" checked>' in html and 'class="choice is-picked" data-choice-key="3"' in html
     assert 'name="confidence" value="2" checked> Fairly sure' in html
+
+
+def test_bar_labels_for_screen_readers_only_when_given_and_escapes_them():
+    labelled = render('{% bar 42 tone="ok" label=label %}', label='<b>42%</b> "correct"')
+    assert 'class="bar bar-ok"' in labelled and 'width="42"' in labelled
+    assert 'role="img" aria-label="&lt;b&gt;42%&lt;/b&gt; &quot;correct&quot;"' in labelled
+    plain = render("{% bar missing %}")
+    assert 'class="bar"' in plain and 'aria-hidden="true"' in plain and 'class="bar-fill" width="0"' in plain
+    assert "aria-label" not in plain
