@@ -27,6 +27,7 @@ largest step held with p95 < 100 ms and no errors. The load generator shares the
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import random
@@ -52,6 +53,7 @@ TARGET_P95_MS = 100.0
 QUESTIONS = 20  # per practice session
 SIGN_IN = {"login form", "sign in"}
 SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
+RUN_LOCK = Path("/tmp/ptp-load.run.lock")
 
 
 def percentile(values, q):
@@ -367,6 +369,13 @@ def main():
                         help="every newcomer's first session is a full one: sessions of learners who arrived "
                              "together end together (the design of the figures before 2026-12-01 evening)")
     args = parser.parse_args()
+    # Two runs at once would share the database file and the server log, and each would measure
+    # the other's load: the second one stops here instead.
+    lock = open(RUN_LOCK, "w")  # noqa: SIM115 -- held until the process exits
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"Another bench/load.py is running on this machine (it holds {RUN_LOCK}): wait for it to end.") from None
     env, code, cookies = prepare(args)
     if not args.port:
         with socket.socket() as probe:
