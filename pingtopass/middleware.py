@@ -1,4 +1,4 @@
-"""Request id and one structured log line per request."""
+"""Request id and one structured log line per request; the Content-Security-Policy header."""
 
 import functools
 import logging
