@@ -215,6 +215,26 @@ def _fields_from_stripe(data: dict) -> dict:
 
 AUDITED_FIELDS = ("status", "price_id", "cancel_at_period_end", "cancel_at")
 
+# Stripe never moves a subscription out of these statuses: a new subscription gets a new id.
+TERMINAL_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.INCOMPLETE_EXPIRED)
+
+
+def _event_is_stale(row: Subscription, event_at: datetime | None, event_id: str, data: dict) -> bool:
+    """Whether an event must not be folded onto the row.
+
+    Events are ordered by (created, id): Stripe's `created` has one-second resolution, so two
+    events of the same second are put in a fixed order by their ids. Whatever order the two
+    arrive in, the row ends as the later of them leaves it, and a replay is never applied twice.
+    A read of Stripe made while processing an event can be stale, so a row that reached a
+    terminal status is never moved back out of it (the return from Checkout, which has no
+    event, included).
+    """
+    if row.status in TERMINAL_STATUSES and (data.get("status") or "") not in TERMINAL_STATUSES:
+        return True
+    if event_at is None or row.last_event_at is None:
+        return False
+    return (event_at, event_id) <= (row.last_event_at, row.last_event_id)
+
 
 def subscription_project(
     *, data: dict, user, event_at: datetime | None = None, event_id: str = "", event_type: str = ""
@@ -241,8 +261,8 @@ def _subscription_project(
     """
     now = timezone.now()
     row = Subscription.objects.select_for_update().filter(stripe_id=data["id"]).first()
-    if row is not None and event_at and row.last_event_at and event_at < row.last_event_at:
-        logger.info("stripe event %s (%s) is older than %s; ignored", event_id, event_type, row.last_event_id)
+    if row is not None and _event_is_stale(row, event_at, event_id, data):
+        logger.info("stripe event %s (%s) is not newer than %s; ignored", event_id, event_type, row.last_event_id)
         return row
     plan_before = entitlements_for(user, now=now).plan
     fields = _fields_from_stripe(data)

@@ -114,6 +114,45 @@ def test_an_older_event_arriving_late_is_ignored(webhooks, fake_stripe, customer
     assert [a.detail["status_to"] for a in audits(learner)] == ["active", "canceled"]
 
 
+def test_two_events_of_the_same_second_end_the_same_whatever_order_they_arrive_in(webhooks, fake_stripe, customer, learner):
+    t0 = int(time.time()) - 60
+    endings = []
+    for order in (("evt_t0_a", "evt_t0_b"), ("evt_t0_b", "evt_t0_a")):
+        Subscription.objects.all().delete()
+        subscription = fake_stripe.add_subscription(customer=customer.id, price=MONTHLY)
+        webhooks.send("customer.subscription.created", subscription, created=t0 - 10, event_id=f"evt_start_{order[0]}")
+        # Stripe's reads while processing each event: "a" saw the renewal on, "b" saw it switched off.
+        reads = {"evt_t0_a": {"cancel_at_period_end": False}, "evt_t0_b": {"cancel_at_period_end": True}}
+        for event_id in order:
+            fake_stripe.update_subscription(subscription["id"], **reads[event_id])
+            assert webhooks.send("customer.subscription.updated", subscription, created=t0,
+                                 event_id=f"{event_id}_{order[0]}").status_code == 200
+        row = Subscription.objects.get()
+        endings.append((row.cancel_at_period_end, row.last_event_id.removesuffix(f"_{order[0]}")))
+
+    assert endings == [(True, "evt_t0_b"), (True, "evt_t0_b")]
+
+
+def test_a_stale_event_of_the_cancellations_second_does_not_revive_the_subscription(webhooks, fake_stripe, customer, learner):
+    t0 = int(time.time()) - 60
+    subscription = fake_stripe.add_subscription(customer=customer.id, price=MONTHLY)
+    webhooks.send("customer.subscription.created", subscription, created=t0, event_id="evt_0_start")
+    fake_stripe.update_subscription(subscription["id"], status="canceled", canceled_at=t0 + 20, ended_at=t0 + 20)
+    webhooks.send("customer.subscription.deleted", fake_stripe.objects["subscriptions"][subscription["id"]],
+                  created=t0 + 20, event_id="evt_1_end")
+    assert not entitlements_for(reloaded(learner)).is_pro
+
+    # An update of the same second, processed with a stale read of Stripe that still says active.
+    fake_stripe.update_subscription(subscription["id"], status="active", canceled_at=None, ended_at=None)
+    same_second = webhooks.send("customer.subscription.updated", subscription, created=t0 + 20, event_id="evt_2_stale")
+
+    assert same_second.status_code == 200
+    row = Subscription.objects.get()
+    assert row.status == "canceled" and row.last_event_id == "evt_1_end"
+    assert not entitlements_for(reloaded(learner)).is_pro
+    assert [a.detail["status_to"] for a in audits(learner)] == ["active", "canceled"]
+
+
 def test_a_cancellation_at_period_end_keeps_pro_until_the_period_ends(webhooks, fake_stripe, customer, learner, learner_client):
     subscription = fake_stripe.add_subscription(customer=customer.id, price=MONTHLY)
     webhooks.send("customer.subscription.created", subscription)
