@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 from fsrs import Rating
 
@@ -28,6 +30,7 @@ from study.progress import progress_catch_up, progress_record_answers, reviews_d
 
 DOUBLE_START_SECONDS = 10  # the same start again within this is a double click, not a new session
 MAX_CLIENT_SECONDS = 60 * 60  # a reported time per question above an hour is not believable
+MAX_SECONDS_PER_ITEM = MAX_CLIENT_SECONDS * 3  # what revisits of one question add up to at most
 
 
 class SessionError(Exception):
@@ -297,12 +300,15 @@ def answer_record(
     if confidence not in (None, *SessionItem.Confidence.values):
         raise InvalidAnswer("Confidence must be guessing, fairly sure or certain.")
     seconds = _time_spent(item, client_seconds, now)
-    if not session.gives_instant_feedback and not first_answer:
-        seconds = round(min(item.time_spent_seconds + seconds, MAX_CLIENT_SECONDS * 3), 1)  # a revisit adds its time
     fields = {
         "response": response, "is_correct": correct, "answered_at": now, "time_spent_seconds": seconds,
         "confidence": confidence,
     }
+    if not session.gives_instant_feedback:
+        # Every visit adds its time, in the UPDATE itself: two saves of one item at once (two
+        # tabs, a resent form) both count, where adding to the value read earlier kept one.
+        fields["time_spent_seconds"] = Least(F("time_spent_seconds") + seconds, MAX_SECONDS_PER_ITEM)
+        seconds = round(min(item.time_spent_seconds + seconds, MAX_SECONDS_PER_ITEM), 1)
     if session.gives_instant_feedback:
         fields["progress_pending"] = True  # final: folded into progress later (study.progress)
     rows = SessionItem.objects.filter(pk=item.pk)
@@ -327,6 +333,7 @@ def answer_record(
         if recorded:
             for name, value in fields.items():
                 setattr(item, name, value)
+            item.time_spent_seconds = seconds
         else:
             item.refresh_from_db(fields=["response", "is_correct", "answered_at", "time_spent_seconds", "confidence"])
     return AnswerOutcome(item=item, recorded=recorded)

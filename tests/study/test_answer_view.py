@@ -228,3 +228,20 @@ def test_nothing_is_carried_after_the_last_question_in_simulations_or_without_ht
     item = exam.items.get(position=1)
     body = learner_client.post(answer_url(item), wrong_post_data(item), HTTP_HX_REQUEST="true").content.decode()
     assert "next-card" not in body
+
+
+@pytest.mark.parametrize("mode", [StudySession.Mode.TIMED, StudySession.Mode.EXAM])
+def test_two_saves_of_one_timed_answer_at_once_both_count_their_time(learner, start, mode):
+    from study.services import answer_record
+
+    session = start(learner, mode=mode)
+    # Both requests read the item before either writes: the race of two tabs or a resent form.
+    first, second = (SessionItem.objects.select_related("session", "question").get(session=session, position=1)
+                     for _ in range(2))
+    answer_record(item=first, data=wrong_post_data(first), client_seconds="3")
+    answer_record(item=second, data=correct_post_data(second), client_seconds="60")
+
+    saved = SessionItem.objects.get(pk=first.pk)
+    assert saved.time_spent_seconds == pytest.approx(63.0)
+    assert saved.is_correct is True  # the latest answer wins, as before
+    assert second.time_spent_seconds == pytest.approx(60.0)  # what this request knew of
