@@ -19,12 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from aigen.schema import GeneratedQuestion
 from exams.models import DIFFICULTY_MAX, DIFFICULTY_MIN, Question
-from exams.rules import ChoiceData, question_errors
+from exams.rules import ChoiceData, link_errors, question_errors
 
 STEM_CHARS = (15, 1500)
 EXPLANATION_CHARS = (20, 3000)
@@ -34,7 +32,6 @@ MATCH_CHARS = 300  # Choice.match_text
 URL_CHARS = 500  # Question.reference_url
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
-_url = URLValidator(schemes=["http", "https"])
 
 
 def normalise(text: str) -> str:
@@ -81,12 +78,7 @@ def item_problems(item: GeneratedQuestion) -> list[str]:
     problems += [problem for problem in checks if problem]
     if not DIFFICULTY_MIN <= item.difficulty <= DIFFICULTY_MAX:
         problems.append(f"Difficulty {item.difficulty} is outside {DIFFICULTY_MIN} to {DIFFICULTY_MAX}.")
-    try:
-        if len(item.reference_url) > URL_CHARS:
-            raise ValidationError("too long")
-        _url(item.reference_url)
-    except ValidationError:
-        problems.append("The reference must be an http(s) URL of at most 500 characters.")
+    problems += link_errors("The reference", item.reference_url, required=True, max_length=URL_CHARS)
     return problems
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 
+from pingtopass.links import validate_http_url
+
 DIFFICULTY_MIN, DIFFICULTY_MAX = 1, 5
 
 
@@ -29,7 +31,7 @@ class Exam(models.Model):
     retirement_date = models.DateField(null=True, blank=True)
     is_active = models.BooleanField("active", default=True)
     is_beta = models.BooleanField("beta", default=False)
-    vendor_url = models.URLField(blank=True)
+    vendor_url = models.URLField(blank=True, validators=[validate_http_url])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,7 +137,7 @@ class Question(models.Model):
     )
     stem = models.TextField(help_text="Markdown; sanitised when shown.")
     explanation = models.TextField(help_text="Markdown: why the correct answer is correct.")
-    reference_url = models.URLField(max_length=500, blank=True)
+    reference_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
     difficulty = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(DIFFICULTY_MIN), MaxValueValidator(DIFFICULTY_MAX)],
         help_text="1 (easy) to 5 (hard).",

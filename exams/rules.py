@@ -5,6 +5,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pingtopass.links import is_http_url
+
 BANNED_CHOICE = re.compile(r"\b(all|none|both|neither) of the (above|following|options)\b", re.IGNORECASE)
 
 
@@ -68,3 +70,14 @@ def blueprint_errors(weights: Sequence[int]) -> list[str]:
     if weights and total != 100:
         return [f"Domain weights must sum to 100% (they sum to {total}%)."]
     return []
+
+
+def link_errors(label: str, url: str, *, required: bool = False, max_length: int | None = None) -> list[str]:
+    """What is wrong with a URL that pages draw as a link (a question's reference, an exam's
+    vendor page), as a sentence; pingtopass.links.is_http_url is the rule."""
+    if not url and not required:
+        return []
+    if (max_length is None or len(url) <= max_length) and is_http_url(url):
+        return []
+    limit = f" of at most {max_length} characters" if max_length is not None else ""
+    return [f"{label} must be an http(s) URL{limit}."]

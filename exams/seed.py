@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exams.models import Choice, Domain, Exam, Objective, Question
-from exams.rules import ChoiceData, blueprint_errors, question_errors
+from exams.rules import ChoiceData, blueprint_errors, link_errors, question_errors
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 EXAM_FIELDS = {
@@ -61,6 +61,7 @@ def validate_exam_data(data: dict) -> list[str]:
     if problems:
         return problems
     problems += blueprint_errors([d["weight"] for d in data["domains"]])
+    problems += link_errors("The exam's vendor_url", data["exam"].get("vendor_url", ""))
     objectives = {o["number"] for d in data["domains"] for o in d["objectives"]}
     keys = set()
     for q in data["questions"]:
@@ -72,6 +73,7 @@ def validate_exam_data(data: dict) -> list[str]:
             problems.append(f"{label}: objective {q.get('objective')!r} is not in the blueprint")
         if not 1 <= int(q.get("difficulty", 0)) <= 5:
             problems.append(f"{label}: difficulty must be 1-5")
+        problems += [f"{label}: {error}" for error in link_errors("The reference", q.get("reference", ""))]
         for error in question_errors(
             question_type=q.get("type", ""), choose_count=int(q.get("choose", 1)), choices=_choices_of(q)
         ):

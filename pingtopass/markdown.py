@@ -7,11 +7,17 @@ import markdown as md
 import nh3
 from django.conf import settings
 
+from pingtopass.links import LINK_SCHEMES
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "u", "s", "code", "pre", "blockquote", "ul", "ol", "li",
     "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "sub", "sup", "kbd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# nh3 drops an href whose scheme is not listed, after undoing entities and the tabs, newlines and
+# control characters a browser would skip, so "[x](java&#9;script:...)" is never a live link. A
+# relative href has no scheme and is kept; it can only lead within the site or to http(s).
+URL_SCHEMES = {*LINK_SCHEMES, "mailto"}
 
 
 # One line of plain text (most choices and many explanations): Markdown would only wrap it in
@@ -37,6 +43,6 @@ def _render(text: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )

@@ -12,9 +12,14 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from pingtopass.links import is_http_url
 from pingtopass.markdown import render_markdown
 
 register = template.Library()
+
+
+# `{% if url|is_http_url %}<a href="{{ url }}">`: every URL a template draws as a link passes here first.
+register.filter("is_http_url", is_http_url)
 
 
 @register.filter(name="markdown")
@@ -80,11 +85,13 @@ def choice_review(question, choices, picked_ids=()) -> SafeString:
     """Every choice with whether it is correct and why, then the explanation. Only for answered
     questions or moderators."""
     url = question.reference_url
-    reference = (
-        f'<p class="small">Reference: <a href="{escape(url)}" rel="noopener noreferrer" target="_blank">'
-        f"{escape(Truncator(url).chars(80))}</a></p>"
-        if url else ""
-    )
+    if is_http_url(url):
+        reference = (
+            f'<p class="small">Reference: <a href="{escape(url)}" rel="noopener noreferrer" target="_blank">'
+            f"{escape(Truncator(url).chars(80))}</a></p>"
+        )
+    else:  # a URL that is not http(s) is shown, never linked (pingtopass.links)
+        reference = f'<p class="small">Reference: {escape(Truncator(url).chars(80))}</p>' if url else ""
     kind = question.type
     items = "".join(_review_item(kind, c, picked_ids) for c in choices)
     numbering = "" if kind == "ordering" else ' type="A"'
