@@ -85,6 +85,14 @@ class StudySession(models.Model):
         """Exam simulation and timed practice let learners revise answers until they submit."""
         return not self.gives_instant_feedback
 
+    @property
+    def reveals_correctness(self) -> bool:
+        """May anything that tells right from wrong about this session's answers leave the server
+        (a page, the data export)? Once it is finished, yes; before, only where each answer is
+        marked as it is given. While answers can still change, any sign of whether a saved
+        answer is right lets a learner try choices until the exam is perfect."""
+        return self.is_finished or self.gives_instant_feedback
+
     def is_expired(self, now=None) -> bool:
         return self.deadline is not None and (now or timezone.now()) >= self.deadline
 
@@ -188,18 +196,21 @@ class SessionItem(models.Model):
         return None
 
     def answer_summary(self, choices_by_id: dict) -> list[str]:
-        """The learner's answer in words, for review pages."""
+        """The learner's answer in words, in the order the question showed its choices (review
+        pages, the data export). Never in the stored order: that follows choice ids, and the
+        order of ids can tell which choice is right."""
         if self.response is None:
             return []
         if self.question.type == "ordering":
             return [f"{n}. {choices_by_id[pk].text}" for n, pk in enumerate(self.response, start=1) if pk in choices_by_id]
+        shown = [pk for pk in self.choice_order if pk in choices_by_id]
         if self.question.type == "matching":
             return [
-                f"{choices_by_id[int(left)].text} → {choices_by_id[right].match_text}"
-                for left, right in self.response.items()
-                if int(left) in choices_by_id and right in choices_by_id
+                f"{choices_by_id[left].text} → {choices_by_id[right].match_text}"
+                for left in shown
+                if (right := self.response.get(str(left))) in choices_by_id
             ]
-        return [choices_by_id[pk].text for pk in self.response if pk in choices_by_id]
+        return [choices_by_id[pk].text for pk in shown if pk in self.response]
 
 
 class Bookmark(models.Model):

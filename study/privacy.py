@@ -18,30 +18,13 @@ from study.progress import progress_catch_up
 def export_study_data(user) -> dict:
     progress_catch_up(user=user)
     sessions = StudySession.objects.filter(user=user).select_related("exam").order_by("started_at")
-    items = SessionItem.objects.filter(session__user=user).select_related("question").order_by("session_id", "position")
+    items = (SessionItem.objects.filter(session__user=user).select_related("question")
+             .prefetch_related("question__choices").order_by("session_id", "position"))
     answers_by_session: dict[int, list] = {}
     for item in items:
-        answers_by_session.setdefault(item.session_id, []).append({
-            "position": item.position,
-            "question_id": item.question_id,
-            "question": item.question.stem[:200],
-            "response": item.response,
-            "is_correct": item.is_correct,
-            "answered_at": iso(item.answered_at),
-            "time_spent_seconds": item.time_spent_seconds,
-            "confidence": item.confidence,
-            "flagged": item.flagged,
-        })
+        answers_by_session.setdefault(item.session_id, []).append(item)
     return {
-        "sessions": [
-            {
-                "id": s.pk, "exam": s.exam.code, "mode": s.mode, "status": s.status, "config": s.config,
-                "started_at": s.started_at.isoformat(), "submitted_at": iso(s.submitted_at),
-                "correct": s.correct_count, "total": s.question_total, "scaled_score": s.scaled_score, "passed": s.passed,
-                "report": s.report, "answers": answers_by_session.get(s.pk, []),
-            }
-            for s in sessions
-        ],
+        "sessions": [_session(s, answers_by_session.get(s.pk, [])) for s in sessions],
         "bookmarks": [
             {"question_id": b.question_id, "exam": b.question.exam.code, "note": b.note, "created_at": b.created_at.isoformat()}
             for b in Bookmark.objects.filter(user=user).select_related("question__exam")
@@ -52,6 +35,38 @@ def export_study_data(user) -> dict:
             for f in QuestionFeedback.objects.filter(user=user)
         ],
         "progress": _progress(user),
+    }
+
+
+def _session(session: StudySession, items: list[SessionItem]) -> dict:
+    """A session and the learner's answers. Where the session keeps right and wrong from the
+    learner until it is submitted (StudySession.reveals_correctness), so does the export:
+    otherwise saving a choice and exporting would tell whether it is right. Those sessions fold
+    their answers into progress only when submitted, so the progress rows tell nothing early.
+    Answers are given in words, as the learner saw the choices: stored responses name choices
+    by id, and ids (their order, a matching's pairs) can tell which choice is right."""
+    shown = session.reveals_correctness
+    return {
+        "id": session.pk, "exam": session.exam.code, "mode": session.mode, "status": session.status,
+        "config": session.config, "started_at": session.started_at.isoformat(), "submitted_at": iso(session.submitted_at),
+        "correctness_withheld": not shown,
+        "correct": session.correct_count if shown else None, "total": session.question_total,
+        "scaled_score": session.scaled_score if shown else None, "passed": session.passed if shown else None,
+        "report": session.report if shown else {},
+        "answers": [
+            {
+                "position": item.position,
+                "question_id": item.question_id,
+                "question": item.question.stem[:200],
+                "answer": item.answer_summary({c.pk: c for c in item.question.choices.all()}) if item.is_answered else None,
+                "is_correct": item.is_correct if shown else None,
+                "answered_at": iso(item.answered_at),
+                "time_spent_seconds": item.time_spent_seconds,
+                "confidence": item.confidence,
+                "flagged": item.flagged,
+            }
+            for item in items
+        ],
     }
 
 

@@ -281,7 +281,7 @@ def _question_context(request, session: StudySession, item: SessionItem, error: 
     question = item.question
     choices = {c.pk: c for c in question.choices.all()}
     shown = [choices[pk] for pk in item.choice_order if pk in choices]
-    reveal = item.is_answered and (session.gives_instant_feedback or session.is_finished)
+    reveal = item.is_answered and session.reveals_correctness
     picked_ids = item.picked_choice_ids
     bookmark = {"note": item.bookmark_note or ""} if item.bookmarked else None
     entitlements = _entitlements(request)
