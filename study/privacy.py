@@ -13,9 +13,11 @@ from study.models import (
     WeeklyStat,
 )
 from study.progress import progress_catch_up
+from study.services import sessions_expire_due
 
 
 def export_study_data(user) -> dict:
+    sessions_expire_due(user=user)
     progress_catch_up(user=user)
     sessions = StudySession.objects.filter(user=user).select_related("exam").order_by("started_at")
     items = (SessionItem.objects.filter(session__user=user).select_related("question")

@@ -456,9 +456,12 @@ def session_expire_if_due(*, session: StudySession) -> StudySession:
     return session
 
 
-def sessions_expire_due() -> int:
-    """Submit every session whose deadline has passed (run periodically by Celery beat)."""
+def sessions_expire_due(*, user=None) -> int:
+    """Submit every session whose deadline has passed (run periodically by Celery beat), or only
+    the user's (before their data is exported, so it shows what their pages would)."""
     due = StudySession.objects.unfinished().filter(deadline__lte=timezone.now()).select_related("exam")
+    if user is not None:
+        due = due.filter(user=user)
     count = 0
     for session in due:
         session_submit(session=session, expired=True)

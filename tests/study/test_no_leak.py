@@ -4,8 +4,10 @@ simulation, before the exam is submitted): not in HTML, attributes, partials or 
 import copy
 import json
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from study.models import StudySession
 from tests.answers import correct_post_data, wrong_post_data
@@ -209,6 +211,17 @@ def test_it_exports_marks_and_scores_once_the_exam_is_submitted(learner_client, 
     assert exported["correct"] == exported["total"] == session.question_total
     assert exported["scaled_score"] == session.exam.score_max and exported["passed"] is True
     assert sum(d["total"] for d in exported["report"]["domains"]) == session.question_total
+
+
+def test_an_exam_past_its_deadline_is_submitted_before_it_is_exported(learner_client, learner, start):
+    session = start(learner, mode=StudySession.Mode.EXAM)
+    answer_everything(learner_client, session, correct_post_data)
+    StudySession.objects.filter(pk=session.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+
+    [exported] = export_of(learner_client)["study"]["sessions"]
+
+    assert exported["status"] != "in_progress" and exported["correctness_withheld"] is False
+    assert exported["correct"] == session.question_total  # what its results page says too
 
 
 def test_it_exports_practice_marks_for_the_answers_already_marked(learner_client, learner, start):
