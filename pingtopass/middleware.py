@@ -11,8 +11,10 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import setting_changed
+from django.core.signals import request_finished, setting_changed
 from django.dispatch import receiver
+
+from pingtopass.logging import NO_REQUEST, request_id_var
 
 logger = logging.getLogger("pingtopass.request")
 
@@ -22,7 +24,9 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestLogMiddleware:
     """Give every request an id (kept from a sane incoming X-Request-ID) and log it as JSON.
 
-    Requests slower than SLOW_REQUEST_MS log at WARNING so they stand out in production logs.
+    Every other line logged while the request is served, and every task it queues, carries the
+    same id (pingtopass.logging, pingtopass.celery). Requests slower than SLOW_REQUEST_MS log at
+    WARNING so they stand out in production logs.
     """
 
     def __init__(self, get_response):
@@ -31,6 +35,7 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id_var.set(request.id)  # until the response is closed: _request_id_forget
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -51,6 +56,15 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+@receiver(request_finished)
+def _request_id_forget(**kwargs):
+    # The end of a request is when its response is closed, not when this middleware returns:
+    # Django logs an error response (django.request) after the middleware, and a streaming
+    # response is written after that. A response is closed whatever the view did (an exception
+    # becomes a 500 response first), so no line between requests shows the last one's id.
+    request_id_var.set(NO_REQUEST)
 
 
 # What a response or request can carry to change its Content-Security-Policy (django-csp's

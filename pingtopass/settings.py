@@ -267,20 +267,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging: one JSON line per request -----------------------------------------------------
+# --- Logging: JSON lines, each with the id of the request or task it was written for --------
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=500)
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "pingtopass.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"request_id": {"()": "pingtopass.logging.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "pingtopass": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+# The worker logs through LOGGING too (Celery's own lines included, at its --loglevel), instead
+# of replacing the root handler with its plain format, so its lines carry request_id as well.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- AI question generation (aigen) --------------------------------------------------------
 AI_BASE_URL = env("AI_BASE_URL", default="https://openrouter.ai/api/v1")

@@ -1,10 +1,12 @@
-"""One job end to end through a real Celery worker (a subprocess) with Redis as the broker.
+"""One job end to end through a real Celery worker (a subprocess) with Redis as the broker, and
+the id of the request that queued it on the worker's log lines.
 
 The worker must read and write the same database as the test: the test runs outside a
 transaction and hands the worker a DATABASE_URL for its test database (PostgreSQL or a SQLite
 file). pytest's usual SQLite test database lives in memory, which another process cannot open, so
 for the length of this test it is copied to a file that both processes use."""
 
+import json
 import os
 import re
 import sqlite3
@@ -20,6 +22,7 @@ import pytest
 import redis
 from django.db import connection
 from django.test import override_settings
+from kombu import pools
 
 from aigen.models import GenerationJob
 from aigen.services import generation_job_start
@@ -27,6 +30,7 @@ from exams.models import Question
 from pingtopass.celery import app as celery_app
 from tests.aigen.fake_llm import Reply
 from tests.aigen.samples import batch, good
+from tests.aigen.test_job_start_view import form_data
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.redis
@@ -108,6 +112,7 @@ def send_through_redis(redis_url, worker, monkeypatch):
             pool = getattr(owner, attribute)
             if pool is not None:
                 pool.force_close_all()
+        pools.reset()  # kombu keeps producer pools per broker, process-wide: forget the closed one
 
 
 def wait_for_final_status(job, worker, seconds=60) -> GenerationJob:
@@ -122,6 +127,25 @@ def wait_for_final_status(job, worker, seconds=60) -> GenerationJob:
     pytest.fail(f"job still {job.status}; worker log:\n{worker.log_path.read_text()[-4000:]}")
 
 
+RECEIVED = re.compile(r"Task aigen\.generation_job_run\[([\w-]+)\] received")
+SUCCEEDED = re.compile(r"Task aigen\.generation_job_run\[([\w-]+)\] succeeded")
+
+
+def wait_for_task_run_lines(worker, seconds=10) -> tuple[str, list[dict]]:
+    """The task's id, and the worker's JSON lines of its run: those after "received" up to
+    "succeeded" (written just after the job's last commit, so it may still be coming)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in worker.log_path.read_text().splitlines() if line.startswith("{")]
+        messages = [line["message"] for line in lines]
+        received = [i for i, message in enumerate(messages) if RECEIVED.search(message)]
+        done = [i for i, message in enumerate(messages) if SUCCEEDED.search(message)]
+        if received and done:
+            return SUCCEEDED.search(messages[done[0]])[1], lines[received[0] + 1:done[0] + 1]
+        time.sleep(0.1)
+    pytest.fail(f"no success line; worker log:\n{worker.log_path.read_text()[-4000:]}")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_job_runs_end_to_end_through_a_real_worker(fake_llm, worker, send_through_redis):
     objective = ObjectiveFactory()
@@ -134,4 +158,24 @@ def test_a_job_runs_end_to_end_through_a_real_worker(fake_llm, worker, send_thro
     assert Question.objects.filter(ai_job_id=job.pk, review_status="pending", source="ai").count() == 3
     assert job.calls.get().outcome == "ok"
     assert len(fake_llm.requests) == 1
-    assert re.search(r"Task aigen\.generation_job_run\[[\w-]+\] succeeded", worker.log_path.read_text())
+    task_id, run = wait_for_task_run_lines(worker)
+    # Queued outside any request, the lines of the task's run go by its own id: the model call's
+    # and the success line at least.
+    assert len(run) >= 2 and {line["request_id"] for line in run} == {task_id}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_logs_the_id_of_the_request_that_queued_the_job(client, moderator, fake_llm, worker,
+                                                                    send_through_redis):
+    objective = ObjectiveFactory()
+    fake_llm.script(Reply(batch(*good(3))))
+    client.force_login(moderator)
+
+    response = client.post("/admin/aigen/generationjob/add/", form_data(objective.domain.exam, [objective]),
+                           HTTP_X_REQUEST_ID="moderator-start-0001")
+    assert response.status_code == 302 and response["X-Request-ID"] == "moderator-start-0001"
+    job = wait_for_final_status(GenerationJob.objects.get(), worker)
+
+    assert job.status == "succeeded", worker.log_path.read_text()[-4000:]
+    _, run = wait_for_task_run_lines(worker)
+    assert len(run) >= 2 and {line["request_id"] for line in run} == {"moderator-start-0001"}
