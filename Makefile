@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run setup test lint worker clean
+.PHONY: run setup test lint worker clean lock
 
-$(VENV)/.installed-run: requirements.txt
+# Installs come from the lock files (every package, indirect ones too, at one version); the
+# requirements*.txt files name what we depend on directly, and `make lock` compiles them.
+$(VENV)/.installed-run: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r requirements.lock
 	touch $@
 
 setup: $(VENV)/.installed-run
@@ -21,6 +23,12 @@ run: setup
 test:
 	./scripts/test
 
+lock:
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11 -q \
+		--custom-compile-command "make lock" -o requirements.lock
+	$(VENV)/bin/uv pip compile requirements-dev.txt --universal --python-version 3.11 -q \
+		--custom-compile-command "make lock" -c requirements.lock -o requirements-dev.lock
+
 lint:
 	$(VENV)/bin/ruff check .
 
@@ -28,4 +36,4 @@ worker:
 	$(VENV)/bin/celery -A pingtopass worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-writers.lock staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-writers.lock cache.sqlite3 cache.sqlite3-wal cache.sqlite3-shm staticfiles test-artifacts
