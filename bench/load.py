@@ -179,6 +179,11 @@ def prepare(args):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     env["STATIC_ROOT"] = "/tmp/ptp-load-static"
+    # Every run starts with an empty cache (the workers share one file without Redis), as a
+    # rebuilt database must: cached sessions and blueprints of the last one would outlive it.
+    env["CACHE_PATH"] = "/tmp/ptp-load-cache.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(env["CACHE_PATH"] + suffix).unlink(missing_ok=True)
     run_manage(env, "migrate", "-v0")
     run_manage(env, "collectstatic", "--noinput", "-v0")
     code = f"SCALE-{args.questions}"

@@ -48,6 +48,9 @@ def main():
                        "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
                        "LOG_LEVEL": "WARNING", "STATIC_ROOT": "/tmp/ptp-load-static", "RATE_LIMIT_ANSWER": "100000/60", "FREE_DAILY_QUESTIONS": "1000000"})
     os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/ptp-load.db")
+    os.environ["CACHE_PATH"] = "/tmp/ptp-request-cost-cache.sqlite3"
+    for suffix in ("", "-wal", "-shm"):  # an empty cache every run, as a new server process has
+        Path(os.environ["CACHE_PATH"] + suffix).unlink(missing_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingtopass.settings")
     sys.path.insert(0, str(ROOT))
     import django

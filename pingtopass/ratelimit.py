@@ -1,4 +1,5 @@
-"""Fixed-window rate limits kept in the cache (Redis in production), with a clear 429 page."""
+"""Fixed-window rate limits kept in the cache that all processes share (Redis, or without it
+pingtopass/cache.py's SQLite file), with a clear 429 page."""
 
 import functools
 import time
@@ -22,14 +23,13 @@ def rate_limit_hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
     now = time.time()
     bucket = int(now // window)
     cache_key = f"rl:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, 1, window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr: this request starts a new window
-            cache.set(cache_key, 1, window + 5)
-            count = 1
+    # incr and add are each atomic across processes: of two first requests of a window, one adds
+    # the counter and the other counts on it (it outlives its window by 5 s, far longer than the
+    # moment between). Every request after the first is one write.
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        count = 1 if cache.add(cache_key, 1, window + 5) else cache.incr(cache_key)
     return count <= limit, int(window - now % window) + 1
 
 

@@ -1,12 +1,13 @@
 """PingToPass settings: one module, every value read from the environment.
 
-Defaults give the embedded shape (SQLite file, local-memory cache, tasks run in-process);
+Defaults give the embedded shape (SQLite files for the data and the cache, tasks run in-process);
 `.env.example` lists every variable. Production values make `manage.py check --deploy` clean.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,10 +145,12 @@ if REDIS_URL:
         }
     }
 else:
-    # One cache per process. Django's default keeps 300 entries, then drops a third of them at
-    # once: the sessions (cached_db) and rate-limit counters of a few hundred learners overflow
-    # that, and bench/load.py saw most sessions read from the database again. About 1 KB each.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # A SQLite file of its own, shared by every process (gunicorn's workers): a cache per process
+    # would count each rate limit once per worker and drop an invalidation on the others. Sessions
+    # (cached_db) and rate-limit counters take about 1 KB each; past MAX_ENTRIES the soonest to
+    # expire go (pingtopass/cache.py).
+    CACHES = {"default": {"BACKEND": "pingtopass.cache.SQLiteCache",
+                          "LOCATION": env.str("CACHE_PATH", default=str(BASE_DIR / "cache.sqlite3")),
                           "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_ENTRIES", default=50_000)}}}
 
 # Sessions are read on every request: keep them in the cache, written through to the database.
@@ -228,8 +231,33 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (question exhibits): "local" keeps them in MEDIA_ROOT and the app serves them
+# (pingtopass/media.py); "s3" puts them in an S3-compatible object store that serves its own URLs.
+# Its credentials are read by django-storages and boto3 from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or come from the machine's role.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "local":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            # Signed, expiring URLs for a private bucket; unused behind a custom domain.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "signature_version": "s3v4",  # what every region and S3-compatible store accepts
+            # A second upload of diagram.png gets a new name: the bytes behind a cached URL never change.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env.bool("STATIC_MANIFEST", default=True)

@@ -126,6 +126,20 @@ def start(test_exam):
     return _start
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_file(tmp_path_factory):
+    """Without REDIS_URL the cache is a SQLite file (pingtopass/cache.py): each test run gets its
+    own, so runs at the same time never clear or count in each other's."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {**settings.CACHES, "default": dict(settings.CACHES["default"])}
+    if caches["default"]["BACKEND"] == "pingtopass.cache.SQLiteCache":
+        caches["default"]["LOCATION"] = str(tmp_path_factory.mktemp("cache") / "cache.sqlite3")
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages live in the cache; each test starts clean.
