@@ -5,18 +5,22 @@ exams.services.question_review) on a proxy of Question limited to AI-written que
 
 import contextlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
 from aigen.costs import job_cost_estimate, usd
@@ -30,17 +34,32 @@ from aigen.services import (
     exam_pregenerate,
     generation_job_start,
     generation_job_stop,
+    generation_jobs_resume,
 )
 from exams.admin import QuestionAdmin
 from exams.models import Exam, Objective, Question
 from exams.services import question_review
-from pingtopass.admin import ReadOnlyAdminMixin
+from pingtopass import converters  # noqa: F401 -- registers <id:...>
+from pingtopass.admin import FilterValuesInRangeMixin, ReadOnlyAdminMixin
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 
 
 def _ai_context() -> dict:
     return {"ai_configured": ai_configured(), "not_configured": NOT_CONFIGURED, "budget": budget_status()}
+
+
+def _progress_context(job: GenerationJob) -> dict:
+    # Without a broker there is no beat to resume a stalled job: only the moderator's action does.
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"job": job, "resumed_within": None}
+    sweep = timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["resume-lost-generation-jobs"]["schedule"])
+    now = timezone.now()
+    return {"job": job, "resumed_within": timesince(now - sweep, now)}
+
+
+def _cost(call: LLMCall) -> str:
+    return f"{usd(call.cost_usd)} (estimate)" if call.cost_is_estimate else usd(call.cost_usd)
 
 
 class LLMCallInline(admin.TabularInline):
@@ -61,7 +80,7 @@ class LLMCallInline(admin.TabularInline):
 
     @admin.display(description="Cost")
     def cost(self, obj):
-        return usd(obj.cost_usd)
+        return _cost(obj)
 
 
 @admin.register(GenerationJob)
@@ -71,7 +90,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
     list_select_related = ["exam", "started_by"]
     search_fields = ["=id", "exam__code"]
     date_hierarchy = "created_at"
-    actions = ["stop_selected"]
+    actions = ["stop_selected", "resume_stalled"]
     inlines = [LLMCallInline]
     change_list_template = "admin/aigen/generationjob/change_list.html"
     change_form_template = "admin/aigen/generationjob/change_form.html"
@@ -96,7 +115,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("<int:pk>/progress/", self.admin_site.admin_view(self.progress_view), name="aigen_generationjob_progress"),
+            path("<id:pk>/progress/", self.admin_site.admin_view(self.progress_view), name="aigen_generationjob_progress"),
             path("pregenerate/", self.admin_site.admin_view(self.pregenerate_view), name="aigen_generationjob_pregenerate"),
         ]
         return urls + super().get_urls()
@@ -107,14 +126,14 @@ class GenerationJobAdmin(admin.ModelAdmin):
     # --- live progress ---------------------------------------------------------------------
     @admin.display(description="Progress and cost")
     def live_progress(self, obj):
-        return render_to_string("admin/aigen/generationjob/progress.html", {"job": obj})
+        return render_to_string("admin/aigen/generationjob/progress.html", _progress_context(obj))
 
     def progress_view(self, request, pk):
         """The progress fragment the list and the job page poll (HTMX) while a job runs."""
         job = get_object_or_404(GenerationJob, pk=pk)
         if not self.has_view_permission(request, job):
             raise PermissionDenied
-        return TemplateResponse(request, "admin/aigen/generationjob/progress.html", {"job": job})
+        return TemplateResponse(request, "admin/aigen/generationjob/progress.html", _progress_context(job))
 
     @admin.display(description="Exam", ordering="exam__code")
     def exam_code(self, obj):
@@ -157,6 +176,18 @@ class GenerationJobAdmin(admin.ModelAdmin):
     def stop_selected(self, request, queryset):
         stopped = sum(generation_job_stop(job=job, stopped_by=request.user) for job in queryset)
         self.message_user(request, f"Stopped {stopped} job(s).", messages.SUCCESS if stopped else messages.WARNING)
+
+    @admin.action(description="Resume stalled jobs now (they go on from what they saved)", permissions=["change"])
+    def resume_stalled(self, request, queryset):
+        resumed = generation_jobs_resume(job_ids=queryset.values_list("pk", flat=True))
+        if resumed:
+            self.message_user(request, f"Queued {len(resumed)} stalled job(s) again: "
+                              f"{', '.join(f'#{pk}' for pk in resumed)}.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request, f"None of the selected jobs is stalled: a running job is resumed only when its worker has "
+                f"been silent for {settings.AI_JOB_LEASE_SECONDS} seconds.", messages.WARNING,
+            )
 
     # --- starting jobs ---------------------------------------------------------------------
     def add_view(self, request, form_url="", extra_context=None):
@@ -233,7 +264,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(LLMCall)
-class LLMCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LLMCallAdmin(FilterValuesInRangeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "created_at", "job_link", "model", "outcome", "status_code", "prompt_tokens",
                     "completion_tokens", "cost", "latency_ms", "items_created", "items_rejected"]
     list_filter = ["outcome", "model", "created_at"]
@@ -259,7 +290,7 @@ class LLMCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Cost", ordering="cost_usd")
     def cost(self, obj):
-        return usd(obj.cost_usd)
+        return _cost(obj)
 
     @admin.display(description="Rejected items")
     def rejection_list(self, obj):
@@ -397,7 +428,10 @@ class AIQuestionAdmin(QuestionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # One review page per question: exams' preview, with approve, reject and "edit, then approve".
-        return redirect("admin:exams_question_preview", object_id)
+        try:
+            return redirect(reverse("admin:exams_question_preview", args=[object_id]))
+        except NoReverseMatch:  # not an id at all (admin's URL takes any text)
+            raise Http404("No such question.") from None
 
     @admin.display(description="Exam", ordering="exam__code")
     def exam_code(self, obj):

@@ -1,17 +1,20 @@
 """The chat client: the `openai` package against any OpenAI-compatible endpoint (OpenRouter by
 default), with OpenRouter's attribution headers, a timeout, and retries with exponential backoff
-on 429, 5xx, timeouts and dropped connections. Every HTTP attempt is reported back so the caller
-can log it; the openai package's own retries are off because they would hide attempts."""
+on 429, 5xx, timeouts and dropped connections. Every HTTP attempt is reported to the caller's
+recorder before it leaves and again when it returns, so it is on record even if the process dies
+while waiting; the openai package's own retries are off because they would hide attempts."""
 
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 import openai
 from django.conf import settings
 from openai.types.chat import ChatCompletion
 
+from aigen.costs import prompt_tokens_guess
 from aigen.models import LLMCall
 from aigen.schema import response_format
 
@@ -32,18 +35,16 @@ class Attempt:
     retry_after: float | None = None
 
 
-@dataclass
-class Completion:
-    text: str
-    attempts: list[Attempt] = field(default_factory=list)  # the last one succeeded
+class CallRecorder(Protocol):
+    def sent(self) -> None:
+        """An attempt is about to leave."""
+
+    def answered(self, attempt: Attempt | None) -> None:
+        """It came back (or failed, or timed out) as `attempt`; None: an unexpected exception ended it."""
 
 
 class LLMFailed(Exception):
-    """No attempt produced an answer; `attempts` says what happened to each."""
-
-    def __init__(self, message: str, attempts: list[Attempt]):
-        super().__init__(message)
-        self.attempts = attempts
+    """No attempt produced an answer; the recorder was told what happened to each."""
 
 
 def _retry_after(headers) -> float | None:
@@ -79,23 +80,27 @@ class LLMClient:
             max_tokens=settings.AI_MAX_TOKENS, site_url=settings.AI_SITE_URL, throttle=throttle,
         )
 
-    def complete(self, messages: list[dict], *, structured: bool = True) -> Completion:
+    def complete(self, messages: list[dict], *, recorder: CallRecorder, structured: bool = True) -> str:
         """The model's answer text. Structured output is asked for first; a 400 (a model or
         provider without json_schema support) is retried once without it."""
-        attempts: list[Attempt] = []
-        retries = 0
+        attempts = retries = 0
         while True:
             if self.throttle:
                 self.throttle()
-            attempt, text = self._request(messages, structured=structured)
-            attempts.append(attempt)
+            recorder.sent()
+            attempt = None
+            try:
+                attempt, text = self._request(messages, structured=structured)
+            finally:
+                recorder.answered(attempt)
+            attempts += 1
             if attempt.outcome == Outcome.OK:
-                return Completion(text=text, attempts=attempts)
+                return text
             if attempt.status_code == 400 and structured:
                 structured = False
                 continue
             if attempt.outcome not in RETRYABLE or retries >= self.max_retries:
-                raise LLMFailed(f"{attempt.error} (after {len(attempts)} attempt(s))", attempts)
+                raise LLMFailed(f"{attempt.error} (after {attempts} attempt(s))")
             retries += 1
             time.sleep(self._backoff(retries, attempt.retry_after))
 
@@ -146,7 +151,7 @@ class LLMClient:
         text = (getattr(message, "content", None) or "") if message else ""
         attempt = Attempt(
             Outcome.OK, elapsed(), status_code=raw.http_response.status_code, raw=body,
-            prompt_tokens=usage.prompt_tokens if usage else sum(len(m["content"]) for m in messages) // 4,
+            prompt_tokens=usage.prompt_tokens if usage else prompt_tokens_guess(messages),
             completion_tokens=usage.completion_tokens if usage else len(text) // 4,
         )
         if not text.strip():

@@ -20,6 +20,18 @@ def tokens_cost(*, model: str, prompt_tokens: int, completion_tokens: int) -> De
     return cost.quantize(MICRO_DOLLAR, rounding=ROUND_HALF_UP)
 
 
+def prompt_tokens_guess(messages: list[dict]) -> int:
+    """About four characters a token: for a provider that reports no usage, and for a request on its way."""
+    return sum(len(message["content"]) for message in messages) // 4
+
+
+def call_cost_estimate(*, model: str, messages: list[dict], count: int) -> Decimal:
+    """What a request for `count` questions should cost before its answer says: the prompt, and the
+    completion settings.AI_ESTIMATED_TOKENS_PER_QUESTION expects (never more than AI_MAX_TOKENS)."""
+    completion_tokens = min(count * settings.AI_ESTIMATED_TOKENS_PER_QUESTION["completion"], settings.AI_MAX_TOKENS)
+    return tokens_cost(model=model, prompt_tokens=prompt_tokens_guess(messages), completion_tokens=completion_tokens)
+
+
 def job_cost_estimate(*, model: str, count: int) -> Decimal:
     """What `count` questions should cost, from settings.AI_ESTIMATED_TOKENS_PER_QUESTION."""
     tokens = settings.AI_ESTIMATED_TOKENS_PER_QUESTION

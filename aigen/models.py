@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from exams.models import Exam, Objective, Question
 
@@ -11,17 +12,23 @@ TYPE_MIX_DEFAULT = {"single": 60, "multiple": 20, "truefalse": 10, "ordering": 5
 DIFFICULTY_MIX_DEFAULT = {"1": 10, "2": 25, "3": 35, "4": 20, "5": 10}
 
 
+def _lapsed(now: datetime) -> Q:
+    """Running without a sign of life from its worker for a lease (settings.AI_JOB_LEASE_SECONDS)."""
+    lapsed = now - timedelta(seconds=settings.AI_JOB_LEASE_SECONDS)
+    return Q(status=GenerationJob.Status.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lapsed))
+
+
 class GenerationJobQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=GenerationJob.ACTIVE)
 
+    def stalled(self, *, now):
+        """Running jobs whose worker was lost: no renewal of their lease for a lease."""
+        return self.filter(_lapsed(now))
+
     def claimable(self, *, now):
-        """Queued, or running without a sign of life from its worker for a lease."""
-        lost = now - timedelta(seconds=settings.AI_JOB_LEASE_SECONDS)
-        return self.filter(
-            Q(status=GenerationJob.Status.QUEUED)
-            | Q(status=GenerationJob.Status.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lost))
-        )
+        """Queued, or stalled."""
+        return self.filter(Q(status=GenerationJob.Status.QUEUED) | _lapsed(now))
 
 
 class GenerationJob(models.Model):
@@ -55,8 +62,9 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Touched by the worker before every batch: a running job whose heartbeat is older than
-    # settings.AI_JOB_LEASE_SECONDS has lost its worker and may be claimed again.
+    # The lease: renewed by the worker while it runs the job (aigen.lease.JobLease). A running job
+    # whose heartbeat is older than settings.AI_JOB_LEASE_SECONDS has lost its worker: it is
+    # stalled, and may be claimed again.
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = GenerationJobQuerySet.as_manager()
@@ -83,6 +91,16 @@ class GenerationJob(models.Model):
     def remaining_count(self) -> int:
         return max(0, self.requested_count - self.created_count)
 
+    @property
+    def stalled_since(self) -> datetime | None:
+        """The last sign of life from the worker of a running job, once it is older than the lease."""
+        if self.status != self.Status.RUNNING:
+            return None
+        if self.heartbeat_at is None:
+            return self.started_at or self.created_at
+        lapsed = timezone.now() - timedelta(seconds=settings.AI_JOB_LEASE_SECONDS)
+        return self.heartbeat_at if self.heartbeat_at < lapsed else None
+
 
 class LLMCall(models.Model):
     """One HTTP request to the model, kept for audit and cost accounting."""
@@ -95,6 +113,12 @@ class LLMCall(models.Model):
         TIMEOUT = "timeout", "Timed out"
         CONNECTION_ERROR = "connection", "Connection failed"
         CLIENT_ERROR = "client_error", "Refused (4xx)"
+        # On record before the request leaves, at its estimated cost, so a call whose worker dies
+        # while waiting for the answer still counts against the job's cost and the month's budget.
+        SENT = "sent", "In flight"
+        LOST = "lost", "Lost with its worker"
+
+    ESTIMATED = (Outcome.SENT, Outcome.LOST)  # cost_usd is the estimate: no answer said what it cost
 
     job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="calls")
     objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -123,6 +147,10 @@ class LLMCall(models.Model):
     @property
     def items_rejected(self) -> int:
         return len(self.rejections)
+
+    @property
+    def cost_is_estimate(self) -> bool:
+        return self.outcome in self.ESTIMATED
 
 
 class JobQuestion(models.Model):

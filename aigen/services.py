@@ -5,19 +5,21 @@ only a moderator's approval makes it servable."""
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from time import sleep
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.audit import audit_log
 from aigen import prompts
 from aigen.client import Attempt, LLMClient, LLMFailed
-from aigen.costs import job_cost_estimate, tokens_cost, usd
+from aigen.costs import call_cost_estimate, job_cost_estimate, tokens_cost, usd
+from aigen.lease import JobLease
 from aigen.models import DIFFICULTY_MIX_DEFAULT, TYPE_MIX_DEFAULT, GenerationJob, JobQuestion, LLMCall
 from aigen.quality import DuplicateFinder, choice_data, choose_count, item_problems, stem_key
 from aigen.schema import GeneratedQuestion, UnreadableAnswer, batch_items, item_parse
@@ -31,6 +33,8 @@ logger = logging.getLogger("pingtopass.aigen")
 Status = GenerationJob.Status
 NOT_CONFIGURED = "AI generation is not configured: set AI_API_KEY (and AI_BASE_URL, AI_MODEL) in the environment."
 DIFFICULTIES = ("1", "2", "3", "4", "5")
+LOST_CALL = ("The worker stopped (killed or restarted) before the answer came back; the estimated cost is kept, "
+             "as the provider may have charged it.")
 
 
 class GenerationRefused(Exception):
@@ -138,6 +142,7 @@ def exam_pregenerate(*, exam: Exam, per_objective: int | None = None, started_by
 def generation_job_stop(*, job: GenerationJob, stopped_by) -> bool:
     """Stop a queued or running job; what it already saved stays for review. The worker notices
     before its next batch."""
+    _calls_lost(GenerationJob.objects.stalled(now=timezone.now()).filter(pk=job.pk))
     return bool(
         GenerationJob.objects.filter(pk=job.pk, status__in=GenerationJob.ACTIVE).update(
             status=Case(When(created_count__gt=0, then=Value(Status.PARTLY_SUCCEEDED)), default=Value(Status.FAILED)),
@@ -161,10 +166,12 @@ def generation_job_run(*, job_id: int) -> GenerationJob:
     job = GenerationJob.objects.select_related("exam").get(pk=job_id)
     if not claimed:
         return job
+    _calls_lost(GenerationJob.objects.filter(pk=job_id))  # left in flight by a worker lost before this one
     if not ai_configured():
         return _job_finish(job, error=NOT_CONFIGURED)
     try:
-        error = _job_generate(job)
+        with JobLease(job_id) as lease:
+            error = _job_generate(job, lease)
     except Exception:  # the job must end in a final state whatever broke; the log has the traceback
         logger.exception("generation job %s stopped by an unexpected error", job_id)
         error = "Stopped by an unexpected error; the worker log has the details."
@@ -188,11 +195,15 @@ def _job_finish(job: GenerationJob, *, error: str) -> GenerationJob:
     return job
 
 
-def generation_jobs_resume() -> list[int]:
-    """Queue again the running jobs whose worker was lost (killed, restarted) so they finish."""
-    lost = list(
-        GenerationJob.objects.claimable(now=timezone.now()).filter(status=Status.RUNNING).values_list("pk", flat=True)
-    )
+def generation_jobs_resume(*, job_ids: Iterable[int] | None = None) -> list[int]:
+    """Queue again the stalled jobs (of `job_ids`, default all): running, but their worker was lost
+    (killed, restarted) and their lease lapsed, so they finish. The calls those workers left in flight
+    will never be answered: they are marked lost, their estimated cost kept."""
+    stalled = GenerationJob.objects.stalled(now=timezone.now())
+    if job_ids is not None:
+        stalled = stalled.filter(pk__in=list(job_ids))
+    lost = list(stalled.values_list("pk", flat=True))
+    _calls_lost(GenerationJob.objects.filter(pk__in=lost))
     from aigen.tasks import generation_job_run_task
 
     for job_id in lost:
@@ -200,26 +211,33 @@ def generation_jobs_resume() -> list[int]:
     return lost
 
 
-def _throttle() -> None:
+def _calls_lost(jobs: QuerySet[GenerationJob]) -> None:
+    LLMCall.objects.filter(job__in=jobs, outcome=LLMCall.Outcome.SENT).update(
+        outcome=LLMCall.Outcome.LOST, error=LOST_CALL
+    )
+
+
+def _throttle(*, waiting: Callable[[], None]) -> None:
     """Wait for a slot under settings.AI_REQUESTS_PER_MINUTE (0: no limit), counted in the cache so
-    every worker shares it."""
+    every worker shares it; `waiting` is called before each wait."""
     if settings.AI_REQUESTS_PER_MINUTE <= 0:
         return
     while True:
         allowed, retry_after = rate_limit_hit("aigen-llm", "all", f"{settings.AI_REQUESTS_PER_MINUTE}/60")
         if allowed:
             return
+        waiting()
         sleep(retry_after)
 
 
-def _job_generate(job: GenerationJob) -> str:
+def _job_generate(job: GenerationJob, lease: JobLease) -> str:
     """Run batches until done; returns why it stopped early ("" when the count was reached)."""
-    client = LLMClient.from_settings(throttle=_throttle)
+    client = LLMClient.from_settings(throttle=lambda: _throttle(waiting=lease.renew))
     objectives = list(job.objectives.select_related("domain__exam"))
     duplicates = DuplicateFinder.for_exam(job.exam_id)
     asked = Counter()
     while True:
-        GenerationJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(heartbeat_at=timezone.now())
+        lease.renew()
         job.refresh_from_db()
         if job.status != Status.RUNNING or not job.remaining_count:
             return ""
@@ -230,7 +248,7 @@ def _job_generate(job: GenerationJob) -> str:
             return f"Stopped: the monthly AI budget of {usd(budget.limit)} is spent."
         objective, size = _next_batch(job, objectives, asked)
         asked[objective.pk] += 1
-        _batch_run(job, objective=objective, size=size, client=client, duplicates=duplicates)
+        _batch_run(job, objective=objective, size=size, client=client, duplicates=duplicates, lease=lease)
 
 
 def _objective_gaps(job: GenerationJob, objective_ids: list[int]) -> dict[int, int]:
@@ -262,7 +280,8 @@ def _plan(mix: Mapping[str, int], done: Counter, *, total: int, size: int) -> di
 
 
 def _batch_run(
-    job: GenerationJob, *, objective: Objective, size: int, client: LLMClient, duplicates: DuplicateFinder
+    job: GenerationJob, *, objective: Objective, size: int, client: LLMClient, duplicates: DuplicateFinder,
+    lease: JobLease,
 ) -> None:
     saved = Question.objects.filter(ai_job_id=job.pk)
     messages = prompts.batch_messages(
@@ -274,23 +293,23 @@ def _batch_run(
         ),
         avoid=prompts.existing_stems(objective),
     )
+    calls = _BatchCalls(
+        job, objective, lease=lease, estimate=call_cost_estimate(model=job.model, messages=messages, count=size)
+    )
     try:
-        completion = client.complete(messages)
+        text = client.complete(messages, recorder=calls)
     except LLMFailed as exc:
-        _calls_log(job, objective, exc.attempts)
         _job_count(job, failed_calls=1, error=str(exc))
         return
-    *retried, answered = completion.attempts
-    _calls_log(job, objective, retried)
+    call = calls.last
     try:
-        items = batch_items(completion.text)
+        items = batch_items(text)
     except UnreadableAnswer as exc:
-        answered.outcome, answered.error = LLMCall.Outcome.INVALID, str(exc)
-        _calls_log(job, objective, [answered], first=len(retried) + 1)
+        call.outcome, call.error = LLMCall.Outcome.INVALID, str(exc)
+        call.save(update_fields=["outcome", "error"])
         _job_count(job, failed_calls=1, error=f"Unreadable answer: {exc}")
         return
 
-    [call] = _calls_log(job, objective, [answered], first=len(retried) + 1, items_received=len(items))
     created, rejections, keys_saved_now = 0, [], set()
     for raw in items:
         if created >= job.remaining_count:
@@ -314,10 +333,10 @@ def _batch_run(
                 continue
         if problems:
             rejections.append({"stem": _stem_of(raw), "reasons": problems})
-    call.items_created, call.rejections = created, rejections
+    call.items_received, call.items_created, call.rejections = len(items), created, rejections
     if not created:  # counts against the failure budget, so a model that only repeats itself ends the job
         call.error = "No item passed the quality gate." if rejections else "The answer held no new question."
-    call.save(update_fields=["items_created", "rejections", "error"])
+    call.save(update_fields=["items_received", "items_created", "rejections", "error"])
     _job_count(job, rejected_count=len(rejections), failed_calls=0 if created else 1, error=call.error)
 
 
@@ -326,20 +345,47 @@ def _stem_of(raw: object) -> str:
     return str(stem if stem is not None else raw)[:300]
 
 
-def _calls_log(job: GenerationJob, objective: Objective, attempts: list[Attempt], *, first: int = 1, **extra) -> list[LLMCall]:
-    calls = []
-    for number, attempt in enumerate(attempts, start=first):
-        cost = tokens_cost(
-            model=job.model, prompt_tokens=attempt.prompt_tokens, completion_tokens=attempt.completion_tokens
+class _BatchCalls:
+    """The attempts at one batch's request, each on record before it leaves: outcome "sent", at its
+    estimated cost, counted in the job's cost and so in the month's budget. When it returns, the
+    row gets what came back and the job's cost moves from the estimate to the real cost. A worker
+    killed while waiting leaves the estimate standing (the provider may have charged it), and the
+    next run of the job marks the call lost."""
+
+    def __init__(self, job: GenerationJob, objective: Objective, *, lease: JobLease, estimate: Decimal):
+        self.job, self.objective, self.lease, self.estimate = job, objective, lease, estimate
+        self.calls: list[LLMCall] = []
+
+    @property
+    def last(self) -> LLMCall:
+        return self.calls[-1]
+
+    def sent(self) -> None:
+        self.lease.renew()
+        with transaction.atomic():
+            self.calls.append(LLMCall.objects.create(
+                job=self.job, objective=self.objective, model=self.job.model, attempt=len(self.calls) + 1,
+                outcome=LLMCall.Outcome.SENT, cost_usd=self.estimate,
+            ))
+            GenerationJob.objects.filter(pk=self.job.pk).update(cost_usd=F("cost_usd") + self.estimate)
+
+    def answered(self, attempt: Attempt | None) -> None:
+        call = self.last
+        if attempt is None:
+            call.outcome, call.error = LLMCall.Outcome.LOST, "The request ended in an unexpected error."
+            call.save(update_fields=["outcome", "error"])
+            return
+        call.outcome, call.status_code, call.latency_ms = attempt.outcome, attempt.status_code, attempt.latency_ms
+        call.prompt_tokens, call.completion_tokens = attempt.prompt_tokens, attempt.completion_tokens
+        call.raw_response, call.error = attempt.raw, attempt.error
+        call.cost_usd = tokens_cost(
+            model=self.job.model, prompt_tokens=attempt.prompt_tokens, completion_tokens=attempt.completion_tokens
         )
-        calls.append(LLMCall.objects.create(
-            job=job, objective=objective, model=job.model, attempt=number, outcome=attempt.outcome,
-            status_code=attempt.status_code, prompt_tokens=attempt.prompt_tokens,
-            completion_tokens=attempt.completion_tokens, cost_usd=cost, latency_ms=attempt.latency_ms,
-            raw_response=attempt.raw, error=attempt.error, **extra,
-        ))
-        GenerationJob.objects.filter(pk=job.pk).update(cost_usd=F("cost_usd") + cost)
-    return calls
+        with transaction.atomic():
+            call.save(update_fields=["outcome", "status_code", "latency_ms", "prompt_tokens", "completion_tokens",
+                                     "raw_response", "error", "cost_usd"])
+            GenerationJob.objects.filter(pk=self.job.pk).update(cost_usd=F("cost_usd") + call.cost_usd - self.estimate)
+        self.lease.renew()
 
 
 def _job_count(job: GenerationJob, *, rejected_count: int = 0, failed_calls: int = 0, error: str = "") -> None:
@@ -354,10 +400,17 @@ def generated_question_save(
 ) -> tuple[Question | None, list[str]]:
     """Save one item that passed the quality gate as a pending AI question with its choices, keyed
     by its stem for the job; (None, reasons) if the database refuses it, (None, []) if the job
-    already has it."""
+    already has it or all it asked for."""
     is_truefalse = item.type == Question.Type.TRUE_FALSE
     try:
         with transaction.atomic():
+            # Counted first, and only below the asked count: two runs of one job at once (a worker
+            # taken for lost that was only slow) can never save more than were asked for.
+            counted = GenerationJob.objects.filter(pk=job.pk, created_count__lt=F("requested_count")).update(
+                created_count=F("created_count") + 1
+            )
+            if not counted:
+                return None, []
             question = Question.objects.create(
                 exam_id=job.exam_id, objective=objective, type=item.type, choose_count=choose_count(item),
                 stem=item.stem, explanation=item.explanation, reference_url=item.reference_url,
@@ -374,7 +427,6 @@ def generated_question_save(
                 for position, data in enumerate(choice_data(item), start=1)
             ])
             JobQuestion.objects.create(job=job, question=question, stem_key=stem_key(item.stem))
-            GenerationJob.objects.filter(pk=job.pk).update(created_count=F("created_count") + 1)
     except IntegrityError as exc:
         if JobQuestion.objects.filter(job=job, stem_key=stem_key(item.stem)).exists():
             return None, []  # another run of this job saved it a moment ago

@@ -12,5 +12,5 @@ def generation_job_run_task(job_id: int) -> str:
 
 @shared_task(name="aigen.generation_jobs_resume")
 def generation_jobs_resume_task() -> list[int]:
-    """On beat: queue again the running jobs whose worker was lost."""
+    """On beat, every minute: queue again the stalled jobs (their worker was lost)."""
     return generation_jobs_resume()

@@ -163,8 +163,19 @@ CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process, in the caller, so the embedded shape needs no worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it ends, not when it starts, so the message of one whose worker dies
+# is handed out again: at once when a pool child is killed (the worker rejects it back to the
+# queue), and after CELERY_VISIBILITY_TIMEOUT seconds unacknowledged when the whole worker is
+# killed (Redis cannot tell a dead worker from a busy one; kombu's default is an hour). Both are
+# safe because every task is safe to run twice: a generation job resumes from what it saved, and a
+# copy handed out while its job still runs finds the job's lease held and returns. The timeout is
+# longer than a job's lease (AI_JOB_LEASE_SECONDS) and the beat sweep that resumes a lost job, so
+# with beat running the sweep resumes it first. One message at a time per worker process: a
+# killed worker holds no others.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -330,8 +341,10 @@ AI_RETRY_MAX_SECONDS = env.float("AI_RETRY_MAX_SECONDS", default=30.0)
 AI_MAX_TOKENS = env.int("AI_MAX_TOKENS", default=8000)  # completion tokens per call
 AI_BATCH_SIZE = min(env.int("AI_BATCH_SIZE", default=10), 10)  # questions asked for per call, at most 10
 AI_FAILURE_BUDGET = env.int("AI_FAILURE_BUDGET", default=3)  # failed calls after which a job stops
-# A running job whose worker has not touched it for this long is taken as lost and queued again.
-AI_JOB_LEASE_SECONDS = env.int("AI_JOB_LEASE_SECONDS", default=30 * 60)
+# A running job whose worker has not renewed its lease for this long is stalled: its worker was
+# lost, and the sweep below queues it again. A thread renews it while a request is in flight
+# (aigen/lease.py), so it may be shorter than AI_TIMEOUT_SECONDS.
+AI_JOB_LEASE_SECONDS = env.int("AI_JOB_LEASE_SECONDS", default=120)
 AI_MAX_JOB_QUESTIONS = env.int("AI_MAX_JOB_QUESTIONS", default=200)
 AI_PREGENERATE_PER_OBJECTIVE = env.int("AI_PREGENERATE_PER_OBJECTIVE", default=50)
 # A generated stem whose normalised words (lowercase, no punctuation) match an existing question
@@ -384,7 +397,8 @@ SEED_DEMO_PASSWORD = env("SEED_DEMO_PASSWORD", default="pingtopass-demo")
 CELERY_BEAT_SCHEDULE = {
     "expire-due-sessions": {"task": "study.sessions_expire_due", "schedule": 60.0},
     "fold-pending-progress": {"task": "study.progress_catch_up_stale", "schedule": 300.0},
-    "resume-lost-generation-jobs": {"task": "aigen.generation_jobs_resume", "schedule": 300.0},
+    # A stalled generation job is queued again at most a minute after its lease lapses.
+    "resume-lost-generation-jobs": {"task": "aigen.generation_jobs_resume", "schedule": 60.0},
 }
 
 # --- Rate limits (count/seconds), per signed-in user or per IP -------------------------------

@@ -1,11 +1,13 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions API, scripted per test.
 
-Each request takes the next scripted Reply (then the `otherwise` reply, if set); every request is
-recorded with its headers and JSON body so tests can check what was sent."""
+Each request takes the next scripted Reply (then the `otherwise` reply, if set, or what the
+`otherwise` function makes of the request); every request is recorded with its headers and JSON
+body, and whether it has been answered, so tests can check what was sent and what is in flight."""
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +17,7 @@ class Reply:
     content: object = None  # the assistant message: str as is, anything else JSON-encoded
     status: int = 200
     delay: float = 0.0  # seconds before answering (longer than the client's timeout: a timeout)
+    hold: threading.Event | None = None  # answer only once the test sets it (at most HOLD_SECONDS)
     body: str | None = None  # a raw body instead of a chat completion
     usage: tuple[int, int] = (1500, 3000)  # prompt and completion tokens
     headers: dict = field(default_factory=dict)
@@ -25,11 +28,15 @@ def error(status: int, message: str, **kwargs) -> Reply:
     return Reply(status=status, body=json.dumps({"error": {"message": message, "code": status}}), **kwargs)
 
 
+HOLD_SECONDS = 30
+
+
 @dataclass
 class Recorded:
     path: str
     headers: dict  # lowercased names
     body: dict
+    answered: threading.Event = field(default_factory=threading.Event)  # set once the reply went out (or failed to)
 
     @property
     def prompt(self) -> str:
@@ -39,7 +46,7 @@ class Recorded:
 class FakeLLM:
     def __init__(self):
         self.replies: list[Reply] = []
-        self.otherwise: Reply | None = None
+        self.otherwise: Reply | Callable[[Recorded], Reply] | None = None
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         fake = self
@@ -48,7 +55,15 @@ class FakeLLM:
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                reply = fake._next(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                recorded = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                try:
+                    self._answer(fake._next(recorded), body)
+                finally:
+                    recorded.answered.set()
+
+            def _answer(self, reply: Reply, body: dict):
+                if reply.hold:
+                    reply.hold.wait(HOLD_SECONDS)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.body is not None:
@@ -82,11 +97,18 @@ class FakeLLM:
         self.replies.extend(replies)
         return self
 
+    @property
+    def in_flight(self) -> list[Recorded]:
+        with self._lock:
+            return [recorded for recorded in self.requests if not recorded.answered.is_set()]
+
     def _next(self, recorded: Recorded) -> Reply:
         with self._lock:
             self.requests.append(recorded)
             if self.replies:
                 return self.replies.pop(0)
+            if callable(self.otherwise):
+                return self.otherwise(recorded)
         return self.otherwise or error(500, "Nothing scripted for this request.")
 
     def start(self) -> "FakeLLM":

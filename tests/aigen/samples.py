@@ -88,3 +88,10 @@ def with_changes(item: dict, **changes) -> dict:
     changed = copy.deepcopy(item)
     changed.update(changes)
     return changed
+
+
+def numbered(n: int) -> dict:
+    """A good single-choice item of its own: the stems of two numbers share too few words to be near-duplicates."""
+    tag = f"q{n}k"
+    return _single(f"Asset {tag}1 faces threat {tag}2 in zone {tag}3: which control fits {tag}4?", f"Control {n}",
+                   [f"Decoy {n} one", f"Decoy {n} two", f"Decoy {n} three"])

@@ -290,7 +290,7 @@ def test_a_stopped_job_is_not_run(fake_llm, objective, moderator):
 def test_a_batch_in_flight_when_the_job_is_stopped_still_counts(fake_llm, objective, moderator, monkeypatch):
     job = job_for(objective, 5)
     # the moderator presses stop while the request for the first batch is on its way
-    monkeypatch.setattr("aigen.services._throttle", lambda: generation_job_stop(job=job, stopped_by=moderator))
+    monkeypatch.setattr("aigen.services._throttle", lambda **_: generation_job_stop(job=job, stopped_by=moderator))
     fake_llm.script(Reply(batch(*good(3))))
     job = run(job)
     assert (job.status, job.created_count) == ("partial", 3)

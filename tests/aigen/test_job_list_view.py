@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from aigen.models import GenerationJob
 from tests.factories import GenerationJobFactory, LLMCallFactory
@@ -17,7 +18,8 @@ def progress_url(job):
 @pytest.fixture
 def running():
     return GenerationJobFactory(status="running", requested_count=10, created_count=3, rejected_count=2,
-                                failed_calls=1, cost_usd=Decimal("0.0123"), estimated_cost_usd=Decimal("0.05"))
+                                failed_calls=1, cost_usd=Decimal("0.0123"), estimated_cost_usd=Decimal("0.05"),
+                                heartbeat_at=timezone.now())
 
 
 def test_it_lists_jobs_with_live_progress_and_cost(client, moderator, running):
