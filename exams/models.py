@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -9,6 +9,8 @@ from django.urls import reverse
 from pingtopass.links import validate_http_url
 
 DIFFICULTY_MIN, DIFFICULTY_MAX = 1, 5
+# Exhibit images a browser shows and the app serves (pingtopass/media.py); Pillow checks the bytes.
+EXHIBIT_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"]
 
 
 class ExamQuerySet(models.QuerySet):
@@ -143,7 +145,10 @@ class Question(models.Model):
         help_text="1 (easy) to 5 (hard).",
     )
     tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
-    exhibit = models.ImageField(upload_to="exhibits/%Y/%m/", blank=True)
+    exhibit = models.ImageField(
+        upload_to="exhibits/%Y/%m/", blank=True, validators=[FileExtensionValidator(EXHIBIT_EXTENSIONS)],
+        help_text="PNG, JPEG, GIF or WebP.",
+    )
     is_active = models.BooleanField("active", default=True)
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     reviewed_by = models.ForeignKey(

@@ -173,3 +173,22 @@ def test_only_get_and_head_are_answered(client, media_root):
     assert client.delete("/media/exhibits/a.png").status_code == 405
     assert (media_root / "exhibits/a.png").exists()
 
+
+
+def test_it_accepts_for_upload_only_images_it_serves(db):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exams.models import EXHIBIT_EXTENSIONS
+    from pingtopass.media import CONTENT_TYPES
+
+    assert {f".{extension}" for extension in EXHIBIT_EXTENSIONS} <= set(CONTENT_TYPES)
+    question = QuestionFactory()
+    bmp = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(bmp, format="BMP")
+    question.exhibit = SimpleUploadedFile("diagram.bmp", bmp.getvalue(), content_type="image/bmp")
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean()
+    assert "exhibit" in refused.value.message_dict
+    question.exhibit = SimpleUploadedFile("diagram.png", png_bytes(), content_type="image/png")
+    question.full_clean()
