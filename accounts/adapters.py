@@ -1,11 +1,21 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
+from django.http import Http404
+
+from pingtopass.redirects import is_safe_next_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+
+    def is_safe_url(self, url):
+        # `next=` after sign-in, sign-up and sign-out follows the site's one rule: a path on this
+        # site. allauth's own also takes "abc" (relative) and http:// URLs to any allowed host.
+        return is_safe_next_url(context.request, url)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -14,3 +24,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not user.display_name:
             user.display_name = (data.get("name") or data.get("first_name") or "")[:80]
         return user
+
+    def get_app(self, request, provider, client_id=None):
+        # Without GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET there is no Google app: its sign-in
+        # URLs still exist (allauth's), and allauth raises DoesNotExist there, a 500.
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("Sign-in with this provider is not set up on this site.") from None

@@ -1,15 +1,18 @@
 import json
 
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
+from pingtopass.redirects import safe_next_url
 
 
 @login_required
@@ -32,10 +35,7 @@ def theme_set(request):
     request.user.save(update_fields=["theme"])
     if request.htmx:
         return HttpResponse(status=204)
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("home")
+    return HttpResponseRedirect(safe_next_url(request, request.POST.get("next"), default=reverse("home")))
 
 
 @login_required
@@ -61,3 +61,15 @@ def delete_view(request):
         messages.success(request, "Your account and personal data have been deleted. Thank you for studying with us.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in page. Past the failed-password limit for an account (or an address) it
+    shows the form with allauth's error, as 429 like every other rate limit: clients and monitoring
+    tell a lockout from a typo."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
+            response.status_code = 429
+        return response

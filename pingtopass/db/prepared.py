@@ -11,7 +11,9 @@ and returns the rows it changed.
 Only the values may change between calls, never the shape: `build` must produce the same SQL
 whatever values it is given, and each value must reach the SQL as a parameter. Values are
 integers, floats, dates or aware datetimes, each compared with or written to a field of its own
-kind.
+kind. A prepared query's integers are the ids and positions it looks rows up by: given one no
+64-bit column can hold (a hostile id from a URL or a form) it finds no row, as filter(pk=...)
+does, where the database driver would raise (SQLite's OverflowError).
 The queryset is compiled twice, with two sets of stand-ins, and anything else is refused.
 """
 
@@ -20,6 +22,8 @@ import datetime
 from django.db import connections, transaction
 from django.db.models.query import get_related_populators
 from django.db.models.sql import UpdateQuery
+
+from pingtopass.params import INT64_MAX, INT64_MIN
 
 # Two sets of stand-ins per kind of value, each value's own and inside every integer field's
 # range (a lookup outside a field's range compiles to nothing). A parameter that differs between
@@ -150,6 +154,12 @@ class PreparedQuery(_Prepared):
     `build(**values)` returns the queryset."""
 
     plan_class = _SelectPlan
+
+    def __call__(self, **values):
+        for value in values.values():
+            if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+                return []
+        return super().__call__(**values)
 
     def _compiler(self, stand_ins):
         queryset = self.build(**stand_ins)

@@ -64,6 +64,20 @@ def test_another_learners_session_gives_nothing(two_learners):
     assert ITEMS(user=two_learners[1].user_id, session=two_learners[0].pk) == []
 
 
+@pytest.mark.parametrize("too_big", [2**63, 2**64, -(2**63) - 1, 10**40 - 1])
+def test_it_finds_nothing_for_an_id_no_column_can_hold(two_learners, too_big):
+    session = two_learners[0]
+    assert ITEMS(user=session.user_id, session=too_big) == []  # SQLite's driver raised OverflowError
+    assert ITEMS(user=too_big, session=session.pk) == []
+    assert len(ITEMS(user=session.user_id, session=session.pk)) == 3  # and the next call binds as before
+
+
+def test_it_still_finds_the_rows_of_the_largest_ids_a_column_holds():
+    session = StudySessionFactory(pk=2**63 - 1)
+    SessionItemFactory(session=session, question__exam=session.exam, question__objective__domain__exam=session.exam)
+    assert [i.session_id for i in ITEMS(user=session.user_id, session=2**63 - 1)] == [2**63 - 1]
+
+
 def test_refuses_a_query_whose_sql_changes_with_its_values():
     with pytest.raises(ValueError, match="SQL changes"):
         PreparedQuery(lambda count: SessionItem.objects.all()[:count])(count=3)
