@@ -4,12 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
 from accounts.audit import audit_log
 from exams.models import Choice, Domain, Exam, Objective, Question
 from exams.rules import ChoiceData, blueprint_errors, question_errors
 from exams.services import question_review
+from exams.uploads import UploadNotStored, upload_store
+from pingtopass import converters  # noqa: F401 -- registers <id:...>
+from pingtopass.admin import FilterValuesInRangeMixin
 
 
 class DomainInlineFormSet(forms.BaseInlineFormSet):
@@ -149,21 +153,33 @@ class ChoiceInline(admin.StackedInline):
 
 
 class QuestionAdminForm(forms.ModelForm):
+    # Set on a subclass by QuestionAdmin.get_form when the uploaded exhibit could not be stored.
+    exhibit_failure = ""
+
     class Meta:
         model = Question
         fields = ["exam", "objective", "type", "choose_count", "difficulty", "stem", "exhibit", "explanation",
                   "reference_url", "tags", "is_active", "review_status", "review_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.exhibit_failure:
+            # Shown again without the upload (a browser cannot refill a file input, and the temporary
+            # file may be gone); the exhibit is this form's only file.
+            self.files = MultiValueDict()
 
     def clean(self):
         cleaned = super().clean()
         exam, objective = cleaned.get("exam"), cleaned.get("objective")
         if exam and objective and objective.domain.exam_id != exam.pk:
             self.add_error("objective", f"This objective belongs to {objective.domain.exam.code}, not {exam.code}.")
+        if self.exhibit_failure:
+            self.add_error("exhibit", self.exhibit_failure)
         return cleaned
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FilterValuesInRangeMixin, admin.ModelAdmin):
     form = QuestionAdminForm
 
     class Media:
@@ -186,7 +202,7 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self):
-        preview = path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="exams_question_preview")
+        preview = path("<id:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="exams_question_preview")
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, pk):
@@ -221,7 +237,24 @@ class QuestionAdmin(admin.ModelAdmin):
             self.message_user(request, f"Question #{question.pk} {status}.", messages.SUCCESS)
         return redirect(reverse("admin:exams_question_preview", args=[question.pk]))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except UploadNotStored as failure:
+            # Django's transaction has undone the save. Validating the post again with the failure as
+            # the exhibit's error shows the form as Django shows any invalid one, the input kept.
+            request.exhibit_failure = str(failure)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if failure := getattr(request, "exhibit_failure", ""):
+            form = type(form.__name__, (form,), {"exhibit_failure": failure})
+        return form
+
     def save_model(self, request, obj, form, change):
+        if "exhibit" in form.changed_data and form.cleaned_data["exhibit"]:
+            upload_store(field_file=obj.exhibit, upload=form.cleaned_data["exhibit"])
         if "review_status" in form.changed_data:
             from django.utils import timezone
 
