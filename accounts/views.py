@@ -3,16 +3,21 @@ import json
 from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
+from pingtopass.cache import cache_reachable
 from pingtopass.redirects import safe_next_url
+
+SIGN_IN_PAUSED = "Sign-in is briefly unavailable: please try again in a minute."
 
 
 @login_required
@@ -66,7 +71,24 @@ def delete_view(request):
 class LoginView(AllauthLoginView):
     """allauth's sign-in page. Past the failed-password limit for an account (or an address) it
     shows the form with allauth's error, as 429 like every other rate limit: clients and monitoring
-    tell a lockout from a typo."""
+    tell a lockout from a typo. While the cache those limits count in is unreachable, a sign-in is
+    refused with 503 and the reason, the form kept."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # allauth counts sign-in attempts in the shared cache. Without it, it would wait a second
+        # for a lock and then answer "too many requests" (or, had the lock been granted, check every
+        # guess unlimited): sign-in fails closed, saying why, and no password is checked.
+        if request.method == "POST" and not cache_reachable(cache):
+            return self._sign_in_paused()
+        return super().dispatch(request, *args, **kwargs)
+
+    def _sign_in_paused(self):
+        messages.error(self.request, SIGN_IN_PAUSED)
+        form = self.get_form_class()(request=self.request, initial={"login": self.request.POST.get("login", "")})
+        response = self.render_to_response(self.get_context_data(form=form), status=503)
+        response["Retry-After"] = "60"
+        add_never_cache_headers(response)
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

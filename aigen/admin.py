@@ -179,11 +179,15 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resume stalled jobs now (they go on from what they saved)", permissions=["change"])
     def resume_stalled(self, request, queryset):
-        resumed = generation_jobs_resume(job_ids=queryset.values_list("pk", flat=True))
+        stalled = list(GenerationJob.objects.stalled(now=timezone.now()).filter(pk__in=queryset).values_list("pk", flat=True))
+        resumed = generation_jobs_resume(job_ids=stalled)
+        if not_queued := sorted(set(stalled) - set(resumed)):
+            self.message_user(request, f"The task queue is unavailable: {', '.join(f'#{pk}' for pk in not_queued)} "
+                              "stay stalled. The sweep tries again every minute, or try again here.", messages.ERROR)
         if resumed:
             self.message_user(request, f"Queued {len(resumed)} stalled job(s) again: "
                               f"{', '.join(f'#{pk}' for pk in resumed)}.", messages.SUCCESS)
-        else:
+        elif not not_queued:
             self.message_user(
                 request, f"None of the selected jobs is stalled: a running job is resumed only when its worker has "
                 f"been silent for {settings.AI_JOB_LEASE_SECONDS} seconds.", messages.WARNING,

@@ -26,6 +26,7 @@ from aigen.schema import GeneratedQuestion, UnreadableAnswer, batch_items, item_
 from aigen.selectors import budget_status
 from exams.models import Choice, Exam, Objective, Question
 from exams.selectors import blueprint_quota
+from pingtopass.queue import enqueue
 from pingtopass.ratelimit import rate_limit_hit
 
 logger = logging.getLogger("pingtopass.aigen")
@@ -97,8 +98,18 @@ def generation_job_start(
             "generation_started", request=request, actor=started_by, target=job, exam=exam.code, count=count,
             objectives=[objective.number for objective in objectives], model=model, estimated_cost_usd=str(estimate),
         )
-        transaction.on_commit(lambda: generation_job_run_task.delay(job.pk))
+        transaction.on_commit(lambda: enqueue(generation_job_run_task, job.pk) or _job_not_queued(job))
     return job
+
+
+def _job_not_queued(job: GenerationJob) -> None:
+    """The broker did not take the job (pingtopass/queue.py logged why): nothing would ever run it,
+    so it ends failed, holding none of the budget, and the moderator is told to start it again."""
+    reason = "the task queue is unavailable. Nothing was spent; start the job again in a minute."
+    GenerationJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        status=Status.FAILED, error=f"Not started: {reason}", finished_at=timezone.now()
+    )
+    raise GenerationRefused(f"Job #{job.pk} was not started: {reason}")
 
 
 @dataclass
@@ -197,7 +208,7 @@ def _job_finish(job: GenerationJob, *, error: str) -> GenerationJob:
 
 def generation_jobs_resume(*, job_ids: Iterable[int] | None = None) -> list[int]:
     """Queue again the stalled jobs (of `job_ids`, default all): running, but their worker was lost
-    (killed, restarted) and their lease lapsed, so they finish. The calls those workers left in flight
+    (killed, restarted) and their lease lapsed, so they finish. Returns the ids queued. The calls those workers left in flight
     will never be answered: they are marked lost, their estimated cost kept."""
     stalled = GenerationJob.objects.stalled(now=timezone.now())
     if job_ids is not None:
@@ -206,9 +217,8 @@ def generation_jobs_resume(*, job_ids: Iterable[int] | None = None) -> list[int]
     _calls_lost(GenerationJob.objects.filter(pk__in=lost))
     from aigen.tasks import generation_job_run_task
 
-    for job_id in lost:
-        generation_job_run_task.delay(job_id)
-    return lost
+    # A job the broker does not take stays stalled: the next sweep (or the moderator) tries again.
+    return [job_id for job_id in lost if enqueue(generation_job_run_task, job_id)]
 
 
 def _calls_lost(jobs: QuerySet[GenerationJob]) -> None:

@@ -9,6 +9,14 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 from accounts.audit import client_ip
+from pingtopass.cache import CacheUnavailable
+
+# What a limit does while the shared cache is unreachable and nothing can be counted. Most fail
+# open: a learner's answer or report is never refused for want of a counter. Those named here fail
+# closed, with a 503 that says why: a generation job spends the money its limit is there to cap.
+# Sign-in and password resets fail closed too (accounts/views.py, accounts/adapters.py).
+FAIL_CLOSED = frozenset({"generation"})
+BRIEFLY_UNAVAILABLE = "This is briefly unavailable: please try again in a minute. Nothing was changed."
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -18,7 +26,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def rate_limit_hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
-    """Count one request; return (allowed, seconds until the window resets)."""
+    """Count one request; return (allowed, seconds until the window resets). Without the cache, a
+    scope in FAIL_CLOSED raises CacheUnavailable and any other is allowed."""
     limit, window = parse_rate(rate)
     now = time.time()
     bucket = int(now // window)
@@ -27,9 +36,14 @@ def rate_limit_hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
     # the counter and the other counts on it (it outlives its window by 5 s, far longer than the
     # moment between). Every request after the first is one write.
     try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        count = 1 if cache.add(cache_key, 1, window + 5) else cache.incr(cache_key)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:
+            count = 1 if cache.add(cache_key, 1, window + 5) else cache.incr(cache_key)
+    except CacheUnavailable:
+        if scope in FAIL_CLOSED:
+            raise
+        return True, 0
     return count <= limit, int(window - now % window) + 1
 
 
@@ -42,7 +56,10 @@ def rate_limited(scope: str):
             rate = settings.RATE_LIMITS.get(scope)
             if rate and request.method == "POST":
                 who = f"u{request.user.pk}" if request.user.is_authenticated else f"ip{client_ip(request)}"
-                allowed, retry_after = rate_limit_hit(scope, who, rate)
+                try:
+                    allowed, retry_after = rate_limit_hit(scope, who, rate)
+                except CacheUnavailable:
+                    return briefly_unavailable(request)
                 if not allowed:
                     return too_many_requests(request, retry_after)
             return view(request, *args, **kwargs)
@@ -61,4 +78,12 @@ def too_many_requests(request, retry_after: int):
     else:
         response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
+    return response
+
+
+def briefly_unavailable(request):
+    """503 for what fails closed while the shared cache is unreachable."""
+    context = {"code": 503, "title": "Briefly unavailable", "message": BRIEFLY_UNAVAILABLE}
+    response = render(request, "errors/error.html", context, status=503)
+    response["Retry-After"] = "60"
     return response

@@ -120,6 +120,20 @@ elif DATABASES["default"]["ENGINE"] == "pingtopass.db.libsql":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     })
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that hangs, or a query stuck behind a lock, must not hold a web worker until
+    # gunicorn kills it at 60 s: connecting gives up after DATABASE_CONNECT_TIMEOUT, a statement
+    # after DATABASE_STATEMENT_TIMEOUT seconds, and a host gone mid-query is noticed through TCP
+    # keepalives within ~25 s. Options in DATABASE_URL win. DATABASE_STATEMENT_TIMEOUT=0 sends no
+    # limit: for a long migration, or behind PgBouncer, which refuses the "options" parameter.
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    for name, value in {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    }.items():
+        database_options.setdefault(name, value)
+    if statement_timeout_ms := int(env.float("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000):
+        database_options["options"] = f"-c statement_timeout={statement_timeout_ms} {database_options.get('options', '')}".strip()
 # Keep connections between requests (a new SQLite connection costs ~2 ms of schema reading with
 # this many tables; a PostgreSQL one more), checked before reuse. libSQL replicas open per request.
 if DATABASES["default"]["ENGINE"] != "pingtopass.db.libsql":
@@ -136,12 +150,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and tasks ------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis to accept a connection, and for an answer (cache, sessions, broker):
+# far under gunicorn's 60 s request budget, so a Redis that hangs costs a request a second.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 if REDIS_URL:
+    # Fails soft (pingtopass/cache.py): while Redis is unreachable, pages are served without it
+    # (sessions from the database) and each process tries it again every CACHE_COOL_DOWN seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pingtopass.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ptp"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "COOL_DOWN": env.float("CACHE_COOL_DOWN", default=5.0),
+            },
         }
     }
 else:
@@ -176,6 +201,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)}
+# A broker that refuses or hangs costs whoever queues a task about CELERY_BROKER_TIMEOUT seconds
+# (kombu's defaults wait forever on one that hangs), then the task is reported unqueued
+# (pingtopass/queue.py) instead of a 500. Workers keep reconnecting on their own.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    socket_connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT, socket_timeout=CELERY_BROKER_CONNECTION_TIMEOUT
+)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

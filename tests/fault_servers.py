@@ -1,0 +1,107 @@
+"""Servers that fail the way real ones do, for the fault tests: a redis-server of the test's own
+(killed, restarted on its port, paused) and a server that accepts connections and never answers."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import redis
+
+from tests.conftest import service_missing
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server on a free port of 127.0.0.1 keeping nothing on disk; never the shared one."""
+
+    def __init__(self, directory):
+        if not os.path.exists(REDIS_SERVER):
+            service_missing(f"redis-server at {REDIS_SERVER}")
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.client().ping()
+                return self
+            except redis.exceptions.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Gone at once, as a crashed or restarting Redis is: connections are refused."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def pause(self) -> None:
+        """Still accepting connections (the kernel does), never answering: a Redis that hangs."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+class HangingServer:
+    """Accepts connections on a free port, reads what it is sent, and never answers."""
+
+    def __init__(self):
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.received = 0  # bytes, over every connection
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            connection.settimeout(None)
+            self.connections.append(connection)
+            threading.Thread(target=self._read, args=(connection,), daemon=True).start()
+
+    def _read(self, connection: socket.socket) -> None:
+        try:
+            while data := connection.recv(4096):
+                with self._lock:
+                    self.received += len(data)
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._listener.close()
+        for connection in self.connections:
+            connection.close()
