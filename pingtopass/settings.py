@@ -21,7 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "PingToPass"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pingtopass.apps.AdminConfig",  # Django's admin on our site: pingtopass/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
+    "pingtopass",  # no models: its ready() installs the integer lookups (pingtopass/db/lookups.py)
     "accounts",
     "exams",
     "study",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastActiveMiddleware",
+    "pingtopass.overflow.OverflowMiddleware",  # a view given a number too large for it: 400
 ]
 
 ROOT_URLCONF = "pingtopass.urls"

@@ -6,17 +6,21 @@ it; each is requested by GET and by POST, signed out, as a learner and as an adm
   no database column can hold. (Under admin, the URL may fall to admin's "<path:object_id>/"
   catch-all instead, which answers as for any unknown object; the route's own view never runs.)
 - Hostile text in any position, and hostile query strings, give anything below 500.
+- Every admin list (ours, Django's, allauth's, dj-stripe's), filtered by each of its model's own
+  integer and foreign key fields with a number no column holds, and sent a bulk action on rows by
+  such numbers (and by text), gives anything below 500.
 """
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 import stripe
 from django.conf import settings
-from django.db import transaction
-from django.test import Client
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.contrib import admin
+from django.db import models, transaction
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -33,6 +37,9 @@ BAD_QUERIES = [
     "page=99999999999999999999999", "page=-1", "page=abc", "next=abc", f"objective={2**63}", f"position={'9' * 40}",
     "q=%00",
 ]
+# Numbers no 64-bit column holds, for admin's list filters and bulk actions.
+TOO_LARGE = [str(2**63), str(-(2**63) - 1), str(2**64), "9" * 40]
+FORM = "application/x-www-form-urlencoded"
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 
@@ -160,15 +167,41 @@ class Walker:
         except Resolver404:
             return False
 
-    def request(self, method: str, url: str) -> tuple[int, str]:
+    def walk_admin_list(self, model, model_admin):
+        for method, url, form in _admin_list_requests(model, model_admin, self.user):
+            status, error = self.request(method, url, form)
+            if status >= 500:
+                self.failures.append(f"{method} {url[:100]} {form or ''} -> {status} {error}")
+
+    def request(self, method: str, url: str, form: dict | None = None) -> tuple[int, str]:
+        body = ("", "application/octet-stream") if form is None else (urlencode(form, doseq=True), FORM)
         try:
             with transaction.atomic():  # a database error rolls back this request alone (PostgreSQL)
-                status, error = self.client.generic(method, url).status_code, ""
+                status, error = self.client.generic(method, url, *body).status_code, ""
         except Exception as exc:  # the test client raises what the view raised
             status, error = 500, f"{type(exc).__name__}: {str(exc)[:200]}"
         if self.user is not None and self.client.cookies[settings.SESSION_COOKIE_NAME].value != self.session_cookie:
             self.sign_in()  # a sign-out (allauth's or admin's) ends the walk's session
         return status, error
+
+
+def _admin_list_requests(model, model_admin, user):
+    """(method, url, form) of the hostile requests to one model's admin list. Each filter key is
+    sent alone (a filter that finds nothing would keep the others from being compiled), with the
+    numbers taken in turn, so the walk stays short and still filters by every field."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    names = [field.name for field in model._meta.get_fields()
+             if field.concrete and (field.is_relation or isinstance(field, models.IntegerField))]
+    keys = ["id__in", "pk__in"] + [key for name in names for key in (name, f"{name}__in")]
+    for i, key in enumerate(keys):
+        number = TOO_LARGE[i % len(TOO_LARGE)]
+        yield "GET", f"{url}?{urlencode({key: f'{number},1' if key.endswith('__in') else number})}", None
+    request = RequestFactory().post(url)
+    request.user = user
+    actions = list(model_admin.get_actions(request))
+    action = "delete_selected" if "delete_selected" in actions or not actions else actions[0]
+    for selected in (TOO_LARGE, ["abc"]):
+        yield "POST", url, {"action": action, "index": "0", "_selected_action": selected}
 
 
 class Stripe(FakeStripe):
@@ -224,3 +257,11 @@ def test_it_never_fails_for_a_learner(walk, learner):
 def test_it_never_fails_for_an_admin(walk, admin_user):
     failures = walk(admin_user)
     assert not failures, "\n".join(failures)
+
+
+def test_it_never_fails_on_an_admin_list(walk, admin_user):  # walk: its settings and its Stripe API
+    walker = Walker(admin_user, {})
+    assert len(admin.site._registry) > 50  # ours, Django's, allauth's and dj-stripe's
+    for model, model_admin in admin.site._registry.items():
+        walker.walk_admin_list(model, model_admin)
+    assert not walker.failures, "\n".join(walker.failures)
