@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pingtopass.middleware.RequestLogMiddleware",
+    "pingtopass.faults.DatabaseFaultMiddleware",  # a view failing for the database: 503 with the truth
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,7 +1,13 @@
+import sys
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from exams.models import Exam
 from exams.selectors import servable_counts
+from pingtopass.faults import fault_response, forget_unloaded_user, is_database_fault
 
 
 def home(request):
@@ -25,6 +31,13 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/error.html", {"code": 500, "title": "Something went wrong",
-                  "message": "We hit an error and have been told about it. Your answers are saved; please try again."},
-                  status=500)
+    """The page for an error nothing else handled. It says only what is known to be true, and is
+    drawn without the database, the cache or the session: it must show when those are what failed
+    (rendered with no request, so no context processor runs)."""
+    exc = sys.exc_info()[1]
+    if is_database_fault(exc):  # raised by a middleware, outside any view (pingtopass/faults.py)
+        return fault_response(request, exc)
+    forget_unloaded_user(request)
+    context = {"site_name": settings.SITE_NAME, "code": 500, "title": "Something went wrong",
+               "request_id": getattr(request, "id", "")}
+    return HttpResponse(render_to_string("errors/500.html", context), status=500)

@@ -18,6 +18,7 @@ from billing.views import upgrade_required
 from exams.models import Question
 from exams.selectors import attach_cached_choices, exam_blueprint
 from pingtopass.db.prepared import PreparedQuery
+from pingtopass.faults import saves, saving
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
 from study import selectors
@@ -388,10 +389,11 @@ def _answer_given(question: Question, data) -> bool:
 def _answer_save(request, session: StudySession, item: SessionItem):
     """Record the posted answer: (the outcome, None), or (None, the response that says why not)."""
     try:
-        outcome = answer_record(
-            item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
-            confidence=request.POST.get("confidence"), entitlements=_entitlements(request),
-        )
+        with saving(request):
+            outcome = answer_record(
+                item=item, data=request.POST, client_seconds=request.POST.get("elapsed"),
+                confidence=request.POST.get("confidence"), entitlements=_entitlements(request),
+            )
     except SessionExpired as exc:
         messages.error(request, str(exc))
         return None, _redirect(request, reverse("study:results", args=[session.pk]))
@@ -421,6 +423,7 @@ def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
     return redirect(reverse("study:question", args=[session.pk, target]))
 
 
+@saves("your answer")
 @require_POST
 @login_required
 @rate_limited("answer")
@@ -453,13 +456,15 @@ def answer_view(request, pk, position):
     return redirect(item.get_absolute_url())
 
 
+@saves("the flag on this question", "changed")
 @require_POST
 @login_required
 def flag_view(request, pk, position):
     session = _get_session_for_user(request, pk)
     item = _get_item(session, position)
     try:
-        item_flag(item=item, flagged=request.POST.get("flagged") == "1")
+        with saving(request):
+            item_flag(item=item, flagged=request.POST.get("flagged") == "1")
     except SessionError as exc:
         messages.error(request, str(exc))
         return _redirect(request, reverse("study:results", args=[session.pk]))
@@ -468,6 +473,7 @@ def flag_view(request, pk, position):
     return redirect(item.get_absolute_url())
 
 
+@saves("your bookmark", "changed")
 @require_POST
 @login_required
 def bookmark_view(request, pk, position):
@@ -478,8 +484,9 @@ def bookmark_view(request, pk, position):
     if not form.is_valid():
         messages.error(request, "Notes can be at most 2,000 characters.")
     else:
-        bookmark = bookmark_set(user=request.user, question=item.question, bookmarked=form.cleaned_data["bookmarked"],
-                                note=form.cleaned_data["note"])
+        with saving(request):
+            bookmark = bookmark_set(user=request.user, question=item.question,
+                                    bookmarked=form.cleaned_data["bookmarked"], note=form.cleaned_data["note"])
         item.bookmarked, item.bookmark_note = bookmark is not None, bookmark.note if bookmark else None
         messages.success(request, "Bookmarked." if form.cleaned_data["bookmarked"] else "Bookmark removed.")
     return _after_side_action(request, session, item)
@@ -526,11 +533,13 @@ def submit_review_view(request, pk):
     })
 
 
+@saves("your session", "submitted")
 @require_POST
 @login_required
 def submit_view(request, pk):
     session = _get_session_for_user(request, pk)
-    session_submit(session=session)
+    with saving(request):
+        session_submit(session=session)
     return _redirect(request, reverse("study:results", args=[session.pk]))
 
 

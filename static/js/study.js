@@ -123,6 +123,41 @@
     if (event.detail.target && event.detail.target.id === "session-main" || main()) cardShown();
   });
 
+  // A request the server could not complete (5xx) or that got no answer at all leaves the card as
+  // it was, with what the learner picked, and says so on it. The server's own notice (a 503 when
+  // the database failed, pingtopass/faults.py) says whether what was sent was saved; for any other
+  // failure nobody here knows, and the notice says that.
+  var UNKNOWN_FAULT = "Something went wrong on our side, so this may not have been saved. " +
+    "What you picked is still on the page: try again in a moment.";
+  var NO_REPLY = "We could not reach PingToPass, so this may not have been saved. " +
+    "What you picked is still on the page: try again when you are back online.";
+
+  function faultNotice(text) {
+    var notice = document.createElement("div");
+    notice.className = "alert alert-error";
+    notice.setAttribute("role", "alert");
+    notice.setAttribute("data-fault-notice", "");
+    notice.textContent = text;
+    return notice;
+  }
+
+  function showFault(notice) {
+    var card = document.querySelector("#session-main .question-card");
+    if (!card) return;
+    var shown = card.querySelector("[data-fault-notice]");
+    if (shown) shown.remove();
+    var heading = card.querySelector(".spread");
+    if (heading) heading.after(notice); else card.prepend(notice);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status < 500) return;
+    var sent = new DOMParser().parseFromString(xhr.responseText || "", "text/html").querySelector("[data-fault-notice]");
+    showFault(sent ? document.importNode(sent, true) : faultNotice(UNKNOWN_FAULT));
+  });
+  document.addEventListener("htmx:sendError", function () { showFault(faultNotice(NO_REPLY)); });
+
   // With instant feedback the answered card carries the next question (<template id="next-card">):
   // Next shows it at once instead of asking the server for it. The server has already drawn it,
   // and answering moved the session's resume point to it; back and forward reload from the

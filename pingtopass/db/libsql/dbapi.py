@@ -387,9 +387,13 @@ class Connection:
             return raw_cursor, raw_cursor.fetchone() if raw_cursor.description else None
 
         try:
-            return _waiting_for_locks(run, timeout=self.timeout if safe else 0)
+            return _waiting_for_locks(run, timeout=self._lock_wait_left() if safe else 0)
         except ValueError as exc:
             raise self._error(str(exc)) from exc
+
+    def _lock_wait_left(self) -> float:
+        """Seconds a statement may still wait for another connection's lock."""
+        return self.timeout
 
     def _fetch(self, fetch: Callable):
         try:
@@ -516,6 +520,7 @@ class ReplicaConnection(Connection):
         self._replica = replica
         self._holds_transaction = False
         self._began = False
+        self._queued = 0.0  # seconds the statement running waited for the replica's lock
         self.timeout = timeout
         with self._locked():
             super().__init__(replica.raw, database=replica.database, transaction_mode=transaction_mode, timeout=timeout)
@@ -533,8 +538,10 @@ class ReplicaConnection(Connection):
 
     @contextlib.contextmanager
     def _locked(self):
+        started = time.monotonic()
         if not self._replica.lock.acquire(timeout=self.timeout):
             raise OperationalError("database is locked: another thread kept the libSQL replica in a transaction")
+        self._queued = time.monotonic() - started
         try:
             yield
         finally:
@@ -554,6 +561,11 @@ class ReplicaConnection(Connection):
                 if word in ("COMMIT", "END") or (word == "ROLLBACK" and not _ROLLBACK_TO.match(sql)):
                     self._began = False
                 self._hold_lock_while_in_transaction()
+
+    def _lock_wait_left(self) -> float:
+        # The wait for the replica's lock and then for SQLite's share one timeout, as in the
+        # SQLite backend's writers' queue.
+        return max(self.timeout - self._queued, 0.0)
 
     def _hold_lock_while_in_transaction(self):
         """Keep the replica to this thread from BEGIN to COMMIT/ROLLBACK."""
