@@ -1,8 +1,10 @@
 """Admin pieces shared by the apps, and the admin site itself (pingtopass.apps.AdminConfig)."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldError, ValidationError
 
 from pingtopass.params import whole_numbers_fit
 
@@ -49,13 +51,32 @@ class SelectedRowsMixin:
         return super().response_action(request, queryset)
 
 
+class SearchFieldsThatExistMixin:
+    """A list's search box (and admin's autocomplete, which searches the same fields) looks only in
+    search fields its model has. dj-stripe 2.11's admins name fields its models no longer have
+    (Account.settings, Customer.description, Invoice.number, ...): any search there was a 500."""
+
+    def get_search_fields(self, request):
+        return [name for name in super().get_search_fields(request) if _search_field_exists(self.model, name)]
+
+
+@functools.cache
+def _search_field_exists(model, name: str) -> bool:
+    lookup = name.lstrip("^=@")
+    try:
+        model._default_manager.none().filter(**{f"{lookup}__isnull": False})  # resolves the names; runs no query
+    except FieldError:
+        return False
+    return True
+
+
 class AdminSite(admin.AdminSite):
-    """Django's admin site, with SelectedRowsMixin under every model's admin: ours, and those that
-    Django's auth, allauth and dj-stripe register."""
+    """Django's admin site, with SelectedRowsMixin and SearchFieldsThatExistMixin under every
+    model's admin: ours, and those that Django's auth, allauth and dj-stripe register."""
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, SelectedRowsMixin):
-            admin_class = type(admin_class.__name__, (SelectedRowsMixin, admin_class),
+            admin_class = type(admin_class.__name__, (SelectedRowsMixin, SearchFieldsThatExistMixin, admin_class),
                                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
         super().register(model_or_iterable, admin_class, **options)

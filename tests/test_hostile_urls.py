@@ -196,6 +196,13 @@ def _admin_list_requests(model, model_admin, user):
     for i, key in enumerate(keys):
         number = TOO_LARGE[i % len(TOO_LARGE)]
         yield "GET", f"{url}?{urlencode({key: f'{number},1' if key.endswith('__in') else number})}", None
+    for term in ("abc", TOO_LARGE[0]):  # the list's search box (its search fields), and admin's autocomplete
+        yield "GET", f"{url}?{urlencode({'q': term})}", None
+    for field in model._meta.get_fields():
+        if field.is_relation and field.many_to_one and field.concrete:
+            query = {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
+                     "field_name": field.name, "term": "abc"}
+            yield "GET", f"{reverse('admin:autocomplete')}?{urlencode(query)}", None
     request = RequestFactory().post(url)
     request.user = user
     actions = list(model_admin.get_actions(request))
