@@ -39,7 +39,10 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from pingtopass.context_processors import site
+
 logger = logging.getLogger("pingtopass.faults")
+overflow_logger = logging.getLogger("pingtopass.overflow")
 
 # What a database that stopped answering raises; IntegrityError, DataError and ProgrammingError
 # are mistakes in the request or the code, and stay 500s.
@@ -116,8 +119,9 @@ def is_database_fault(exc: BaseException | None) -> bool:
     return isinstance(exc, DATABASE_FAULTS)
 
 
-class DatabaseFaultMiddleware:
-    """A view that fails for the database answers 503 with the truth (fault_response)."""
+class FaultPagesMiddleware:
+    """A view that fails for the database answers 503 with the truth (fault_response); one given a
+    number too large for what it does with it answers 400 (overflow_response)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -128,7 +132,23 @@ class DatabaseFaultMiddleware:
     def process_exception(self, request, exception):
         if is_database_fault(exception):
             return fault_response(request, exception)
+        if isinstance(exception, OverflowError):
+            return overflow_response(request, exception)
         return None
+
+
+def overflow_response(request, exc: OverflowError) -> HttpResponse:
+    """A number too large is the request's fault: 400, not 500. Ids in paths (<id:...>), query
+    strings and forms are read with care (pingtopass.params, pingtopass.converters), and integer
+    lookups find nothing for a number no column holds (pingtopass/db/lookups.py). Whatever still
+    reaches a conversion that refuses a number (SQLite's driver given one beyond 64 bits, a date
+    or float conversion), in code we did not write too (admin, allauth, dj-stripe), ends here."""
+    overflow_logger.warning("number too large", extra={"method": request.method, "path": request.path,
+                                                       "error": str(exc)})
+    # Drawn without the request, as for someone signed out (site(None)): no context processor
+    # reads the session or the database, and the error may have come from the database driver.
+    context = {**site(None), "code": 400, "title": "Bad request", "message": "A number in this request is too large."}
+    return HttpResponse(render_to_string("errors/error.html", context), status=400)
 
 
 def fault_response(request, exc: BaseException) -> HttpResponse:

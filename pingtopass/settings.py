@@ -48,7 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pingtopass.middleware.RequestLogMiddleware",
-    "pingtopass.faults.DatabaseFaultMiddleware",  # a view failing for the database: 503 with the truth
+    # A view failing for the database: 503 with the truth; given a number too large for it: 400.
+    "pingtopass.faults.FaultPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,7 +62,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastActiveMiddleware",
-    "pingtopass.overflow.OverflowMiddleware",  # a view given a number too large for it: 400
 ]
 
 ROOT_URLCONF = "pingtopass.urls"

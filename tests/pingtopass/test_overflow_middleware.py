@@ -1,5 +1,5 @@
 """A view that raises OverflowError answers 400 with a page saying a number was too large, drawn
-without the database, and one WARNING line naming the path (pingtopass/overflow.py)."""
+without the database, and one WARNING line naming the path (pingtopass/faults.py)."""
 
 import logging
 
