@@ -1,3 +1,4 @@
+import logging
 import os
 import shutil
 import socket
@@ -38,6 +39,26 @@ def redis_url():
     if not _reachable(url, 6379):
         service_missing(f"Redis at {url}")
     return url
+
+
+@pytest.fixture
+def logged_warnings():
+    """logged_warnings("some.logger"): a list that gets the records of WARNING and above the logger
+    writes until the test ends."""
+    attached = []
+
+    def capture(name: str) -> list[logging.LogRecord]:
+        records = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = records.append
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        attached.append((logger, handler))
+        return records
+
+    yield capture
+    for logger, handler in attached:
+        logger.removeHandler(handler)
 
 
 @pytest.fixture

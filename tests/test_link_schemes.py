@@ -99,28 +99,26 @@ def exam_page(learner_client, test_exam):
     return render
 
 
-@pytest.fixture
-def admin_question_form(client, admin_user):
-    question = QuestionFactory()
+def admin_form(client, admin_user, obj, field: str):
+    """The admin's change form of `obj`, drawn with `field` holding the URL given."""
     client.force_login(admin_user)
+    meta = obj._meta
 
     def render(url):
-        Question.objects.filter(pk=question.pk).update(reference_url=url)
-        return client.get(f"/admin/exams/question/{question.pk}/change/").content.decode()
+        type(obj).objects.filter(pk=obj.pk).update(**{field: url})
+        return client.get(f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/change/").content.decode()
 
     return render
+
+
+@pytest.fixture
+def admin_question_form(client, admin_user):
+    return admin_form(client, admin_user, QuestionFactory(), "reference_url")
 
 
 @pytest.fixture
 def admin_exam_form(client, admin_user):
-    exam = ExamFactory()
-    client.force_login(admin_user)
-
-    def render(url):
-        Exam.objects.filter(pk=exam.pk).update(vendor_url=url)
-        return client.get(f"/admin/exams/exam/{exam.pk}/change/").content.decode()
-
-    return render
+    return admin_form(client, admin_user, ExamFactory(), "vendor_url")
 
 
 PAGES = ["answered_card", "review_page", "moderator_preview", "exam_page", "admin_question_form", "admin_exam_form"]

@@ -2,24 +2,18 @@
 form says so with a 429, and under gunicorn's several workers the limit holds for the whole
 server, not for each worker (the cache they count in is shared: pingtopass/cache.py)."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests.conftest import PASSWORD
+from tests.servers import NoRedirect, gunicorn_server, manage, site_env
 
-ROOT = Path(__file__).resolve().parents[2]
 MISMATCH = "The email address and/or password you specified are not correct."
 LOCKED = "Too many failed login attempts. Try again later."
 
@@ -56,58 +50,22 @@ def test_a_wrong_password_before_the_limit_is_an_ordinary_form_error(client, lea
 WORKERS = 4
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 @pytest.fixture
 def gunicorn(tmp_path):
     """gunicorn.conf.py's server with WORKERS workers on a migrated SQLite file, REDIS_URL unset;
-    yields (base URL, email, password) of the one account."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "CACHE_", "RATE_LIMIT"))}
-    env.update({
-        "DEBUG": "0", "SECRET_KEY": "lockout-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "STATIC_MANIFEST": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CACHE_PATH": str(tmp_path / "cache.sqlite3"),
-        "DJSTRIPE_SKIP_MIGRATIONS": "1", "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": str(WORKERS),
-        "RATE_LIMIT_LOGIN_FAILED": settings.ACCOUNT_RATE_LIMITS["login_failed"],
+    yields (base URL, email) of the one account."""
+    env = site_env(
+        tmp_path, workers=WORKERS, drop=("RATE_LIMIT",), CACHE_PATH=str(tmp_path / "cache.sqlite3"),
+        RATE_LIMIT_LOGIN_FAILED=settings.ACCOUNT_RATE_LIMITS["login_failed"],
         # The per-address limit on sign-in attempts of any kind (30 a minute) stays out of the way,
         # so every refusal below is the failed-password limit's.
-        "RATE_LIMIT_LOGIN": "1000/m/ip",
-    })
+        RATE_LIMIT_LOGIN="1000/m/ip",
+    )
     manage(env, "migrate", "-v0")
     email = "locked@example.com"
     manage(env, "shell", "-c", f"from accounts.models import User; User.objects.create_user(email='{email}', password='{PASSWORD}')")
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/", timeout=5).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not serve:\n{(tmp_path / 'gunicorn.log').read_text()[-3000:]}")
-                time.sleep(0.2)
+    with gunicorn_server(env, tmp_path) as (base, _):
         yield base, email
-    finally:
-        server.terminate()
-        server.wait(20)
-        log.close()
 
 
 def sign_in(base: str, csrf: tuple[str, str], email: str, password: str) -> tuple[int, str]:
@@ -120,11 +78,6 @@ def sign_in(base: str, csrf: tuple[str, str], email: str, password: str) -> tupl
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a signed-in answer is a 302: report it as it is
 
 
 def csrf_for(base: str) -> tuple[str, str]:

@@ -7,34 +7,27 @@ file). pytest's usual SQLite test database lives in memory, which another proces
 for the length of this test it is copied to a file that both processes use."""
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import uuid
 from contextlib import closing
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import redis
 from django.db import connection
-from django.test import override_settings
-from kombu import pools
 
 from aigen.models import GenerationJob
 from aigen.services import generation_job_start
 from exams.models import Question
-from pingtopass.celery import app as celery_app
 from tests.aigen.fake_llm import Reply
 from tests.aigen.samples import batch, good
 from tests.aigen.test_job_start_view import form_data
+from tests.aigen.workers import publishing_to, worker_env, worker_start, worker_stop
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.redis
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -73,46 +66,20 @@ def shared_database_url(transactional_db, tmp_path):
 def worker(redis_url, fake_llm, shared_database_url, tmp_path):
     """`celery -A pingtopass worker --pool=solo` on a queue of its own, pointed at the fake model."""
     queue = f"aigen-test-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ, "DATABASE_URL": shared_database_url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
-        "CACHE_KEY_PREFIX": queue, "AI_BASE_URL": fake_llm.base_url, "AI_API_KEY": "test-key",
-        "AI_MODEL": "test/model", "AI_PRICES": '{"test/model": {"prompt": 1.0, "completion": 2.0}, '
-        '"default": {"prompt": 5.0, "completion": 5.0}}', "AI_RETRY_BASE_SECONDS": "0.01",
-        "AI_REQUESTS_PER_MINUTE": "1000", "AI_TIMEOUT_SECONDS": "5", "DJANGO_SETTINGS_MODULE": "pingtopass.settings",
-    }
-    log_path = tmp_path / "worker.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pingtopass", "worker", "--pool=solo", "-Q", queue,
-             "-n", f"{queue}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=INFO"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    process.queue, process.log_path = queue, log_path
+    env = worker_env(redis_url=redis_url, fake_llm=fake_llm, database_url=shared_database_url, CACHE_KEY_PREFIX=queue)
+    process = worker_start(env, queue, tmp_path / "worker.log")
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        worker_stop(process)
         redis.Redis.from_url(redis_url).delete(queue)
 
 
 @pytest.fixture
 def send_through_redis(redis_url, worker, monkeypatch):
     """Make `.delay()` in this process publish to Redis, on the worker's queue, instead of running eagerly."""
-    for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
-        monkeypatch.setattr(owner, attribute, None)  # producers are cached per broker; start fresh
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=redis_url,
-                           CELERY_TASK_DEFAULT_QUEUE=worker.queue):
+    with publishing_to(redis_url, monkeypatch, CELERY_TASK_DEFAULT_QUEUE=worker.queue):
         yield
-        for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
-            pool = getattr(owner, attribute)
-            if pool is not None:
-                pool.force_close_all()
-        pools.reset()  # kombu keeps producer pools per broker, process-wide: forget the closed one
 
 
 def wait_for_final_status(job, worker, seconds=60) -> GenerationJob:

@@ -4,19 +4,17 @@ never queued, ends failed with the reason, so it holds none of the month's budge
 waits for it; the log says which task was not queued. The broker's timeouts (settings.py) bound
 the wait well under gunicorn's 60 s."""
 
-import logging
 import time
 
 import pytest
-from django.test import override_settings
-from kombu import pools
 
 from aigen.models import GenerationJob
 from aigen.selectors import budget_status
-from pingtopass.celery import app as celery_app
 from tests.aigen.test_job_start_view import URL, form_data
+from tests.aigen.workers import publishing_to
 from tests.factories import DomainFactory, ObjectiveFactory
-from tests.fault_servers import HangingServer, free_port
+from tests.fault_servers import HangingServer
+from tests.servers import free_port
 
 # Committed for real: the job is queued when its row commits (transaction.on_commit).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,27 +25,15 @@ def broker_down(request, monkeypatch):
     """CELERY_BROKER_URL at a port nobody listens on, or at a server that never answers."""
     hanging = HangingServer() if request.param == "hangs" else None
     port = hanging.port if hanging else free_port()
-    for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
-        monkeypatch.setattr(owner, attribute, None)  # producers are cached per broker; start fresh
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0"):
+    with publishing_to(f"redis://127.0.0.1:{port}/0", monkeypatch):
         yield hanging
-    for owner, attribute in ((celery_app, "_pool"), (celery_app.amqp, "_producer_pool")):
-        if (pool := getattr(owner, attribute)) is not None:
-            pool.force_close_all()
-    pools.reset()
     if hanging:
         hanging.stop()
 
 
 @pytest.fixture
-def queue_log():
-    records = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append
-    logger = logging.getLogger("pingtopass.queue")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
+def queue_log(logged_warnings):
+    return logged_warnings("pingtopass.queue")
 
 
 def test_the_moderator_is_told_the_queue_is_unavailable_and_the_job_holds_no_budget(

@@ -7,10 +7,8 @@ The workers run as test_celery_worker.py's (a real `celery worker --pool=solo`, 
 the test's database shared), with a lease of a few seconds and a broker visibility timeout to
 match, so the test takes seconds where production takes minutes."""
 
-import os
 import re
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -33,10 +31,10 @@ from tests.aigen.test_celery_worker import (  # noqa: F401 -- fixtures
     shared_database_url,
     wait_for_final_status,
 )
+from tests.aigen.workers import worker_env, worker_start, worker_stop
 from tests.factories import ObjectiveFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
-BASE_DIR = Path(__file__).resolve().parents[2]
 LIST = "/admin/aigen/generationjob/"
 LEASE = 3  # seconds
 KILLED_AT = 3  # the request in flight when the worker is killed; two answered batches of 5 before it
@@ -54,27 +52,13 @@ class Workers:
 
     def start(self) -> subprocess.Popen:
         number = len(self.processes) + 1
-        log_path = self.tmp_path / f"worker-{number}.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "pingtopass", "worker", "--pool=solo", "-Q", self.queue,
-                 "-n", f"{self.queue}-{number}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip",
-                 "--loglevel=INFO"],
-                cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        process.log_path = log_path
+        process = worker_start(self.env, self.queue, self.tmp_path / f"worker-{number}.log", f"{self.queue}-{number}")
         self.processes.append(process)
         return process
 
     def stop(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            worker_stop(process)
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.log_path.name}\n{p.log_path.read_text()[-3000:]}" for p in self.processes)
@@ -82,14 +66,10 @@ class Workers:
 
 @pytest.fixture
 def workers(redis_url, fake_llm, shared_database_url, tmp_path):  # noqa: F811 -- the imported fixture
-    env = {
-        **os.environ, "DATABASE_URL": shared_database_url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
-        "AI_BASE_URL": fake_llm.base_url, "AI_API_KEY": "test-key", "AI_MODEL": "test/model",
-        "AI_PRICES": '{"test/model": {"prompt": 1.0, "completion": 2.0}, "default": {"prompt": 5.0, "completion": 5.0}}',
-        "AI_RETRY_BASE_SECONDS": "0.01", "AI_REQUESTS_PER_MINUTE": "1000", "AI_TIMEOUT_SECONDS": "20",
-        "AI_BATCH_SIZE": "5", "AI_JOB_LEASE_SECONDS": str(LEASE), "CELERY_VISIBILITY_TIMEOUT": "2",
-        "DJANGO_SETTINGS_MODULE": "pingtopass.settings",
-    }
+    env = worker_env(
+        redis_url=redis_url, fake_llm=fake_llm, database_url=shared_database_url, AI_TIMEOUT_SECONDS="20",
+        AI_BATCH_SIZE="5", AI_JOB_LEASE_SECONDS=str(LEASE), CELERY_VISIBILITY_TIMEOUT="2",
+    )
     started = Workers(env, tmp_path)
     try:
         yield started

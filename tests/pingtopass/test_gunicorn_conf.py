@@ -2,49 +2,27 @@
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import gunicorn_server
 
 
-def worker_gc(**env) -> dict:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tests.pingtopass.gc_probe_app:application", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    return json.loads(response.read())
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not serve: {server.stderr.read().decode()[-2000:] if server.poll() is not None else 'timeout'}")
-                time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(10)
+def worker_gc(tmp_path, **env) -> dict:
+    with (
+        gunicorn_server({**os.environ, **env}, tmp_path, app="tests.pingtopass.gc_probe_app:application",
+                        ready_path="/", args=("--workers", "1")) as (base, _),
+        urllib.request.urlopen(f"{base}/", timeout=2) as response,
+    ):
+        return json.loads(response.read())
 
 
-def test_a_worker_freezes_what_it_loaded_and_collects_less_often():
-    gc = worker_gc()
+def test_a_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path):
+    gc = worker_gc(tmp_path)
     # What the worker imported to serve (gunicorn itself, the app) is out of the collector's
     # reach; CPython's default is no object frozen and a young collection every 700 allocations.
     assert gc["frozen"] > 10_000
     assert gc["threshold"] == [20_000, 50, 100]
 
 
-def test_the_thresholds_can_be_set_from_the_environment():
-    assert worker_gc(GC_THRESHOLD="700,10,10")["threshold"] == [700, 10, 10]
+def test_the_thresholds_can_be_set_from_the_environment(tmp_path):
+    assert worker_gc(tmp_path, GC_THRESHOLD="700,10,10")["threshold"] == [700, 10, 10]

@@ -6,16 +6,12 @@ restarted on its port; a hang is also played by a server that accepts and never 
 
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -29,11 +25,10 @@ from pingtopass.ratelimit import BRIEFLY_UNAVAILABLE
 from study.models import QuestionFeedback, SessionItem
 from tests.answers import correct_post_data
 from tests.conftest import PASSWORD
-from tests.fault_servers import HangingServer, RedisServer, free_port
+from tests.fault_servers import HangingServer, RedisServer
+from tests.servers import NoRedirect, free_port, gunicorn_server, manage, site_env
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def redis_cache(location: str, *, cool_down: float) -> dict:
@@ -56,15 +51,9 @@ def _fresh_breakers(monkeypatch):
 
 
 @pytest.fixture
-def cache_log():
+def cache_log(logged_warnings):
     """The records the cache's logger writes while the test runs."""
-    records = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append
-    logger = logging.getLogger("pingtopass.cache")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
+    return logged_warnings("pingtopass.cache")
 
 
 @pytest.fixture
@@ -261,11 +250,6 @@ def test_an_unusable_cache_file_is_skipped_the_same_way(learner_client, learner,
 WORKERS = 2
 
 
-def manage(env, *args) -> str:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout
-
-
 ANSWERS = """
 import json
 from study.models import QuestionFeedback, SessionItem
@@ -300,50 +284,17 @@ class Browser:
         return self.request("/accounts/login/", {"login": email, "password": PASSWORD})[0]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 @pytest.fixture
 def site(tmp_path, redis_server):
     """gunicorn.conf.py's server, WORKERS workers, REDIS_URL at the test's redis-server, the test
     seed in a SQLite file; yields (base URL, env, path of its log)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "CACHE_", "CELERY_"))}
-    env.update({
-        "DEBUG": "0", "SECRET_KEY": "redis-down-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "STATIC_MANIFEST": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": redis_server.url,
-        "CELERY_TASK_ALWAYS_EAGER": "1", "CACHE_COOL_DOWN": "1", "DJSTRIPE_SKIP_MIGRATIONS": "1",
-        "BILLING_DEFAULT_PLAN": "pro", "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": str(WORKERS),
-    })
+    env = site_env(tmp_path, workers=WORKERS, drop=("CELERY_",), REDIS_URL=redis_server.url,
+                   CELERY_TASK_ALWAYS_EAGER="1", CACHE_COOL_DOWN="1", BILLING_DEFAULT_PLAN="pro")
     manage(env, "migrate", "-v0")
     manage(env, "seed", "--env", "test")
     manage(env, "shell", "-c", "from tests.factories import UserFactory; UserFactory(email='learner@example.com')")
-    port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pingtopass.wsgi:application", "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: server.poll() is None and _serves(base), f"gunicorn did not serve:\n{log_path.read_text()[-3000:]}",
-                 seconds=30)
+    with gunicorn_server(env, tmp_path) as (base, log_path):
         yield base, env, log_path
-    finally:
-        server.terminate()
-        server.wait(20)
-
-
-def _serves(base: str) -> bool:
-    try:
-        urllib.request.urlopen(f"{base}/accounts/login/", timeout=5).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.mark.slow

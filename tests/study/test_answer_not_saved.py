@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import threading
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -107,6 +108,20 @@ def _start(learner, mode=StudySession.Mode.PRACTICE) -> StudySession:
 
 def answer_url(item) -> str:
     return f"/sessions/{item.session_id}/q/{item.position}/answer/"
+
+
+@contextmanager
+def lock_once_committed(lock, column: str):
+    """The lock taken the moment an UPDATE of `column` commits: the request's later writes fail."""
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip().startswith("UPDATE") and f'"{column}"' in sql:
+            context["connection"].on_commit(lock.hold)
+        return result
+
+    with connection.execute_wrapper(wrapper):
+        yield
 
 
 def _shown(client, item) -> SessionItem:
@@ -253,13 +268,7 @@ def test_an_answer_saved_before_the_page_after_it_failed_is_said_to_be_saved(cli
     session = _start(learner_on_file, mode=StudySession.Mode.EXAM)
     item = _shown(client, session.items.get(position=1))
 
-    def lock_once_the_answer_commits(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if sql.lstrip().startswith("UPDATE") and '"response"' in sql:
-            context["connection"].on_commit(lock.hold)
-        return result
-
-    with connection.execute_wrapper(lock_once_the_answer_commits):
+    with lock_once_committed(lock, "response"):
         response = client.post(answer_url(item), {**correct_post_data(item), "touched": "1", "go": "2"},
                                HTTP_HX_REQUEST="true")
 
@@ -276,13 +285,7 @@ def test_a_submit_that_committed_before_failing_is_not_said_to_be_unsubmitted(cl
     item = _shown(client, session.items.get(position=1))
     client.post(answer_url(item), correct_post_data(item))
 
-    def lock_once_submitted(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if sql.lstrip().startswith("UPDATE") and '"status"' in sql:
-            context["connection"].on_commit(lock.hold)
-        return result
-
-    with connection.execute_wrapper(lock_once_submitted):
+    with lock_once_committed(lock, "status"):
         response = client.post(f"/sessions/{session.pk}/submit/")
 
     page = response.content.decode()
