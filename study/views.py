@@ -407,13 +407,15 @@ def _answer_save(request, session: StudySession, item: SessionItem):
     return outcome, None
 
 
-def _answer_and_go(request, session: StudySession, item: SessionItem, go: str):
-    """Previous, next, the grid and "review" in exam simulation and timed practice: what is
-    picked on the card is saved on the way, so moving on never drops an answer."""
+def _answer_and_go(request, session: StudySession, item: SessionItem, go: str, flagged: bool | None = None):
+    """Previous, next, the grid, "review" and Flag in exam simulation and timed practice: what is
+    picked on the card is saved on the way, so moving on (or flagging) never drops an answer."""
     if _answer_given(item.question, request.POST):
         _, refused = _answer_save(request, session, item)
         if refused is not None:
             return refused
+    if flagged is not None:
+        item_flag(item=item, flagged=flagged)
     if go == "review":
         return _redirect(request, reverse("study:submit_review", args=[session.pk]))
     target = int_param(go)
@@ -435,9 +437,11 @@ def answer_view(request, pk, position):
         return _redirect(request, reverse("study:results", args=[session.pk]))
     if item is None:
         raise Http404("No such question in this session.")
-    go = request.POST.get("go")
+    go, flag = request.POST.get("go"), request.POST.get("flag")
+    if flag in ("0", "1") and not session.gives_instant_feedback:
+        go = str(item.position)  # Flag, a button of the answer form: save the pick, flag, stay
     if go is not None and not session.gives_instant_feedback:
-        return _answer_and_go(request, session, item, go)
+        return _answer_and_go(request, session, item, go, flagged=None if flag is None else flag == "1")
     outcome, refused = _answer_save(request, session, item)
     if refused is not None:
         return refused

@@ -99,3 +99,43 @@ def test_practice_keeps_plain_links(learner_client, learner, start):
     session = start(learner)
     page = learner_client.get(f"/sessions/{session.pk}/q/2/").content.decode()
     assert 'name="go"' not in page and f'href="/sessions/{session.pk}/q/3/"' in page
+
+
+def flag_button(html: str) -> dict:
+    """The Flag button's attributes, as the browser reads them from the card."""
+    import re
+
+    [tag] = re.findall(r"<button[^>]*data-flag[^>]*>", html)
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_flag_saves_the_picked_answer_on_the_way(learner_client, exam_session, htmx):
+    item = exam_session.items.get(position=1)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    button = flag_button(learner_client.get(f"/sessions/{exam_session.pk}/q/1/").content.decode())
+    # The browser sends the form the button belongs to, with the button's own name and value.
+    assert button.get("form") == "answer-form", "Flag must send the card's pick with it"
+
+    response = learner_client.post(answer_url(item), {**picked(item), button["name"]: button["value"]}, **headers)
+
+    assert response.status_code == (200 if htmx else 302)
+    item.refresh_from_db()
+    assert item.flagged is True and item.response is not None
+    review = learner_client.get(f"/sessions/{exam_session.pk}/finish/").content.decode()
+    assert "not answered" not in review.split("Question 1")[1].split("Question 2")[0]
+    # And the card drawn after it says flagged, keeping the pick; a second press unflags.
+    card = learner_client.get(f"/sessions/{exam_session.pk}/q/1/").content.decode()
+    again = flag_button(card)
+    assert again["aria-pressed"] == "true" and "checked" in card
+    learner_client.post(answer_url(item), {**picked(item), again["name"]: again["value"]}, **headers)
+    item.refresh_from_db()
+    assert item.flagged is False and item.response is not None
+
+
+def test_flag_without_a_pick_still_flags(learner_client, exam_session):
+    item = exam_session.items.get(position=2)
+    response = learner_client.post(answer_url(item), {"flag": "1"})
+    assert response.status_code == 302 and response["Location"] == f"/sessions/{exam_session.pk}/q/2/"
+    item.refresh_from_db()
+    assert item.flagged is True and item.response is None
