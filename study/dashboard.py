@@ -10,7 +10,7 @@ from exams.models import Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import exam_readiness, idle_days, progress_catch_up, reviews_due_by, week_start
+from study.progress import progress_catch_up, readiness_at, reviews_due_by, week_start
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
@@ -157,17 +157,13 @@ def _mastery_percent(mastery: ObjectiveMastery, overall: tuple[float, float]) ->
 
 
 def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> int:
-    """Readiness as of today, not as of the last answer: evidence fades with idle days (the same
-    drift an answer applies), so a learner back after months sees a wider, less certain estimate.
-    Returns the whole idle days (0 when the readiness stands as stored)."""
-    idle = idle_days(progress.last_answer_at, now)
+    """Readiness as of today, not as of the last answer: what was learned fades while the learner is
+    away (study.progress.readiness_at), so it can only fall. Returns the whole idle days (0 when the
+    readiness stands as stored: within a day of the last answer it is not recomputed)."""
+    idle = est.idle_days(progress.last_answer_at, now)
     if progress.readiness is None or idle < 1:
         return 0
-    aged = exam_readiness(
-        exam=progress.exam,
-        overall=(progress.theta, est.aged_variance(progress.variance, idle)),
-        masteries={oid: (m.theta, est.aged_variance(m.variance, idle)) for oid, m in mine.items()},
-    )
+    aged = readiness_at(progress, now, masteries=mine)
     progress.readiness, progress.readiness_low, progress.readiness_high = aged.probability, aged.low, aged.high
     return int(idle)
 

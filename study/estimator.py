@@ -1,11 +1,21 @@
 """Mastery and readiness: the numbers a learner sees about themselves. Pure functions, no Django,
 so the calibration command runs exactly the code the site runs.
 
-Mastery is a Rasch-model ability estimate per objective, on the logit scale: the chance of
-answering a question of difficulty b correctly is σ(θ − b). Each answer updates θ and its
-variance with a one-step Bayesian (Laplace) update, so hard questions answered right count for
-more than easy ones. Before each update the variance grows with the days since the previous
-answer, so old evidence fades (recency) and a stale estimate becomes uncertain again.
+Mastery is a Rasch-model ability estimate per objective, on the logit scale. The chance of
+answering a question of difficulty b correctly is g + (1 − g)·σ(θ − b), where g is the chance of
+getting it right by picking at random (a quarter on a four-option question, nothing to speak of
+on an ordering question): a learner who knows nothing still gets some right. Each answer updates
+θ and its variance with a one-step Bayesian (Laplace) update, so hard questions answered right
+count for more than easy ones.
+
+Two things change a learner between answers, and the estimate follows both:
+- Forgetting: while an estimate goes without answers, what it holds above the floor (a coin flip
+  on a medium question) fades with a half-life (HALF_LIVES: not knowing how fast this learner
+  forgets, a fast, a typical and a slow forgetter). Only the expected ability moves, never its
+  uncertainty, and only down, so readiness aged to a later date can fall but never rise.
+- Learning: before each answer the variance grows by a drift (the ability may have moved since),
+  so old answers weigh less than recent ones and the estimate follows a learner who is improving
+  instead of averaging over their whole history.
 
 Readiness is the probability of passing the real exam: each domain's ability (the mean of its
 objectives) and its uncertainty give the expected share of that domain's questions answered
@@ -15,16 +25,25 @@ chance of reaching the passing share.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-PRIOR_MEAN = 0.0
+PRIOR_MEAN = 0.9  # a learner who starts preparing: 71 % on a medium question, before any guessing
 PRIOR_VARIANCE = 1.5
-DRIFT_PER_DAY = 0.01  # variance added per idle day: about a year without study resets to the prior
+FORGETTING_FLOOR = 0.0  # forgetting goes back to a coin flip on a medium question (before guessing), no further
+# Idle days in which what is known above the floor halves. How fast a given learner forgets is not
+# known: 90 days give or take a factor of three, as a fast, a typical and a slow forgetter weighted
+# like a three-point Gauss–Hermite rule over the log half-life.
+HALF_LIVES = ((1 / 6, 30.0), (2 / 3, 90.0), (1 / 6, 270.0))
+LEARNING_DRIFT = 0.01  # variance added to the exam's estimate before each answer on the exam: the last ~25 carry it
+OBJECTIVE_DRIFT = 0.08  # ... and to an objective's before each of its own: it gets about one answer in twenty
 MIN_ANSWERS_FOR_MASTERY = 5  # per objective, below this the page says "not enough data"
 MIN_ANSWERS_FOR_READINESS = 20  # per exam
 READY_THRESHOLD = 0.80  # readiness at or above this is "ready"
 DIFFICULTY_MIX = (1, 2, 3, 4, 5)  # the real exam is assumed to spread evenly over difficulty
+EXAM_GUESS = 0.25  # ... and to be four-option questions, so a random pick is right one time in four
 
 
 def sigmoid(x: float) -> float:
@@ -39,25 +58,53 @@ def difficulty_logit(difficulty: int) -> float:
     return (difficulty - 3) * 0.8
 
 
-def aged_variance(variance: float, idle_days: float) -> float:
-    """An estimate's variance after idle days: old evidence fades, back to the prior at most."""
-    return min(PRIOR_VARIANCE, variance + DRIFT_PER_DAY * max(idle_days, 0.0))
+def p_correct(theta: float, b: float, guess: float = 0.0) -> float:
+    """The chance of a right answer at ability theta on a question of logit difficulty b."""
+    return guess + (1.0 - guess) * sigmoid(theta - b)
 
 
-def ability_update(theta: float, variance: float, *, correct: bool, difficulty: int, idle_days: float = 0.0) -> tuple[float, float]:
-    variance = aged_variance(variance, idle_days)
-    p = sigmoid(theta - difficulty_logit(difficulty))
-    new_variance = 1.0 / (1.0 / variance + p * (1.0 - p))
-    return theta + new_variance * ((1.0 if correct else 0.0) - p), new_variance
+def idle_days(last: datetime | None, now: datetime) -> float:
+    return max((now - last).total_seconds() / 86400, 0.0) if last else 0.0
+
+
+def retained(idle_days: float, half_life: float | None = None) -> float:
+    """The share of what is known above the floor still there after idle days: at one half-life,
+    or averaged over the learner not known to forget fast or slowly."""
+    if half_life is not None:
+        return 0.5 ** (max(idle_days, 0.0) / half_life)
+    return sum(weight * retained(idle_days, h) for weight, h in HALF_LIVES)
+
+
+def forgotten(theta: float, idle_days: float, half_life: float | None = None) -> float:
+    """The expected ability after idle days: what is known above the floor decays; an ability at or
+    below the floor stays where it is (staying away never raises it)."""
+    if theta <= FORGETTING_FLOOR or idle_days <= 0:
+        return theta
+    return FORGETTING_FLOOR + (theta - FORGETTING_FLOOR) * retained(idle_days, half_life)
+
+
+def ability_update(theta: float, variance: float, *, correct: bool, difficulty: int, guess: float = 0.0,
+                   idle_days: float = 0.0, drift: float = LEARNING_DRIFT) -> tuple[float, float]:
+    """The estimate after one answer given idle days after the previous one: aged (forgetting),
+    widened by the drift (learning), then moved by the answer as far as it is informative."""
+    theta = forgotten(theta, idle_days)
+    variance = min(PRIOR_VARIANCE, variance + drift)
+    s = sigmoid(theta - difficulty_logit(difficulty))
+    p = guess + (1.0 - guess) * s
+    slope = (1.0 - guess) * s * (1.0 - s)  # dp/dθ
+    score = slope / p if correct else -slope / (1.0 - p)  # d log-likelihood / dθ
+    new_variance = 1.0 / (1.0 / variance + slope * slope / (p * (1.0 - p)))
+    return theta + new_variance * score, new_variance
 
 
 def mastery_percent(theta: float) -> int:
-    """Chance of answering a medium question of the objective correctly, in percent."""
-    return round(100 * sigmoid(theta))
+    """Chance of answering a medium four-option question of the objective correctly, in percent."""
+    return round(100 * p_correct(theta, 0.0, EXAM_GUESS))
 
 
-def expected_share(theta: float, difficulties: Sequence[int] = DIFFICULTY_MIX) -> float:
-    return sum(sigmoid(theta - difficulty_logit(d)) for d in difficulties) / len(difficulties)
+def expected_share(theta: float) -> float:
+    """The share of the real exam's questions answered right at ability theta."""
+    return sum(p_correct(theta, difficulty_logit(d), EXAM_GUESS) for d in DIFFICULTY_MIX) / len(DIFFICULTY_MIX)
 
 
 @dataclass(frozen=True)
@@ -89,12 +136,12 @@ def pass_probability(share: float, question_count: int, passing_fraction: float)
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def _share_moments(theta: float, variance: float, difficulties: Sequence[int] = DIFFICULTY_MIX) -> tuple[float, float]:
+def _share_moments(theta: float, variance: float) -> tuple[float, float]:
     """Mean and variance of expected_share(θ) for θ ~ N(theta, variance), by three-point
     Gauss–Hermite quadrature (exact enough for a smooth, bounded function)."""
     sd = math.sqrt(variance)
     nodes = ((-math.sqrt(3.0), 1 / 6), (0.0, 2 / 3), (math.sqrt(3.0), 1 / 6))
-    values = [(w, expected_share(theta + x * sd, difficulties)) for x, w in nodes]
+    values = [(w, expected_share(theta + x * sd)) for x, w in nodes]
     mean = sum(w * v for w, v in values)
     return mean, sum(w * (v - mean) ** 2 for w, v in values)
 
@@ -152,3 +199,48 @@ def domain_ability(objectives: Sequence[tuple[float, float]]) -> tuple[float, fl
     keeps the band honest rather than optimistic."""
     n = max(len(objectives), 1)
     return sum(t for t, _ in objectives) / n, (sum(math.sqrt(v) for _, v in objectives) / n) ** 2
+
+
+class Estimate(Protocol):
+    """An ability estimate as its last answer left it (a progress or mastery row)."""
+
+    theta: float
+    variance: float
+    last_answer_at: datetime | None
+
+
+class BlueprintDomain(Protocol):
+    weight: float
+    objective_ids: Sequence[int]
+
+
+def readiness_at(when: datetime, *, blueprint: Sequence[BlueprintDomain], overall: Estimate,
+                 objectives: Mapping[int, Estimate], question_count: int, passing_fraction: float) -> Readiness:
+    """Readiness as of `when`: every estimate aged from its own last answer to `when` (forgetting,
+    as the next answer would find it), objectives pooled with the overall ability, domains
+    weighted by the blueprint; chance and band averaged over a fast, a typical and a slow
+    forgetter. Ageing only lowers abilities, and pooling and readiness only grow with them, so a
+    later `when` never gives more."""
+    overall_idle = idle_days(overall.last_answer_at, when)
+    idle = {oid: idle_days(row.last_answer_at, when) for oid, row in objectives.items()}
+    parts = []
+    for weight, half_life in HALF_LIVES:
+        base = forgotten(overall.theta, overall_idle, half_life), overall.variance
+        domains = []
+        for domain in blueprint:
+            pooled = [
+                objective_posterior(forgotten(row.theta, idle[oid], half_life), row.variance, overall_theta=base[0],
+                                    overall_variance=base[1])
+                if (row := objectives.get(oid)) else objective_posterior(None, None, overall_theta=base[0],
+                                                                         overall_variance=base[1])
+                for oid in domain.objective_ids
+            ]
+            theta, variance = domain_ability(pooled or [(base[0], OBJECTIVE_SPREAD**2 + base[1])])
+            domains.append(DomainAbility(domain.weight, theta, variance))
+        parts.append((weight, readiness(domains, question_count=question_count, passing_fraction=passing_fraction)))
+    return Readiness(
+        probability=sum(w * r.probability for w, r in parts),
+        low=sum(w * r.low for w, r in parts),
+        high=sum(w * r.high for w, r in parts),
+        expected_share=sum(w * r.expected_share for w, r in parts),
+    )

@@ -1,8 +1,9 @@
 """Progress, mastery, readiness and review scheduling, folded in from answers as they accumulate."""
 
 import functools
+import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -45,21 +46,47 @@ def review_rating(*, correct: bool, confidence: int | None, seconds: float, pace
     return Rating.Good
 
 
-def idle_days(last: datetime | None, now: datetime) -> float:
-    return max((now - last).total_seconds() / 86400, 0.0) if last else 0.0
+def guessing_chance(item: SessionItem) -> float:
+    """The chance that a valid answer picked at random is right: one in the number of valid answers
+    (a choice among four, two among five, an order of four steps ...). Read from the item as the
+    fold has it, so the estimator knows it without a query."""
+    question, options = item.question, len(item.choice_order)
+    if options < 1:
+        return 0.0
+    if question.type == Question.Type.ORDERING:
+        return 1 / math.factorial(options)
+    if question.type == Question.Type.MATCHING:
+        return 1 / math.perm(max(len(item.match_order), options), options)
+    return 1 / math.comb(options, min(question.choose_count, options))
 
 
-def exam_readiness(*, exam: Exam, overall: tuple[float, float], masteries: dict[int, tuple[float, float]]) -> est.Readiness:
-    """Readiness from per-objective estimates (objective id → (theta, variance))."""
-    domains = []
-    for domain in exam_blueprint(exam):
-        pooled = [
-            est.objective_posterior(*masteries.get(oid, (None, None)), overall_theta=overall[0], overall_variance=overall[1])
-            for oid in domain.objective_ids
-        ]
-        theta, variance = est.domain_ability(pooled or [(overall[0], est.OBJECTIVE_SPREAD**2 + overall[1])])
-        domains.append(est.DomainAbility(domain.weight, theta, variance))
-    return est.readiness(domains, question_count=exam.question_count, passing_fraction=exam.passing_fraction)
+def fold_answer(row, *, correct: bool, difficulty: int, guess: float, at: datetime, drift: float) -> None:
+    """One answer into a progress or mastery row (or anything with their fields, as the calibration
+    command's synthetic learners have): the estimate aged from the row's last answer, then updated.
+    A row's first answer starts from the prior, whatever the row was created with."""
+    if not row.answered:
+        row.theta, row.variance = est.PRIOR_MEAN, est.PRIOR_VARIANCE
+    row.theta, row.variance = est.ability_update(row.theta, row.variance, correct=correct, difficulty=difficulty,
+                                                 guess=guess, idle_days=est.idle_days(row.last_answer_at, at), drift=drift)
+    row.answered += 1
+    row.correct += correct
+    row.last_answer_at = at
+
+
+def readiness_at(progress: ExamProgress, when: datetime | date, *,
+                 masteries: Mapping[int, ObjectiveMastery] | None = None) -> est.Readiness | None:
+    """The learner's readiness for the exam as of `when` (a date: from that day's start in their
+    time zone), every estimate aged to it; None below the answers readiness needs. `masteries`
+    (objective id → row) saves reading them when the caller has."""
+    if progress.answered < est.MIN_ANSWERS_FOR_READINESS:
+        return None
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, datetime.min.time(), tzinfo=progress.user.zone)
+    if masteries is None:
+        masteries = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=progress.user_id, exam=progress.exam_id)}
+    exam = progress.exam
+    return est.readiness_at(when, blueprint=exam_blueprint(exam), overall=progress, objectives=masteries,
+                            question_count=exam.question_count, passing_fraction=exam.passing_fraction)
 
 
 def _locked(model, **lookup):
@@ -216,6 +243,7 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
         read_answered = progress.answered if progress else None
         progress = progress or ExamProgress(user=user, exam=exam)
         masteries = ObjectiveMastery.objects.filter(user=user, exam=exam)
+    progress.user, progress.exam = user, exam  # as loaded with the answers: readiness reads the exam without a query
     fold = _LearnerFold(locked=lock, progress=progress, read_answered=read_answered, masteries={m.objective_id: m for m in masteries},
                         created=set(), touched=set(), days=defaultdict(lambda: [0, 0.0]), weeks={},
                         new_cards=[], changed_cards=[])
@@ -228,14 +256,9 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
             masteries[question.objective_id] = mastery
             fold.created.add(question.objective_id)
         fold.touched.add(question.objective_id)
-        for row in (mastery, progress):
-            row.theta, row.variance = est.ability_update(
-                row.theta, row.variance, correct=correct, difficulty=question.difficulty,
-                idle_days=idle_days(row.last_answer_at, now),
-            )
-            row.answered += 1
-            row.correct += correct
-            row.last_answer_at = now
+        guess = guessing_chance(item)
+        for row, drift in ((mastery, est.OBJECTIVE_DRIFT), (progress, est.LEARNING_DRIFT)):
+            fold_answer(row, correct=correct, difficulty=question.difficulty, guess=guess, at=now, drift=drift)
         progress.study_seconds += item.time_spent_seconds
         local_day = now.astimezone(user.zone).date()
         fold.days[local_day][0] += 1
@@ -246,11 +269,8 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
         following = items[n + 1].answered_at.astimezone(user.zone).date() if n + 1 < len(items) else None
         if following is None or week_start(following) != week_start(local_day):
             # The week's readiness is the readiness after its last answer.
-            if progress.answered >= est.MIN_ANSWERS_FOR_READINESS:
-                readiness = exam_readiness(
-                    exam=exam, overall=(progress.theta, progress.variance),
-                    masteries={oid: (m.theta, m.variance) for oid, m in masteries.items()},
-                )
+            readiness = readiness_at(progress, now, masteries=masteries)
+            if readiness is not None:
                 progress.readiness, progress.readiness_low, progress.readiness_high = (
                     readiness.probability, readiness.low, readiness.high)
             week["readiness"] = progress.readiness
