@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
 from pingtopass.cache import cache_reachable
+from pingtopass.ratelimit import rate_limited
 from pingtopass.redirects import safe_next_url
 
 SIGN_IN_PAUSED = "Sign-in is briefly unavailable: please try again in a minute."
@@ -55,6 +56,7 @@ def export_view(request):
 
 
 @login_required
+@rate_limited("account_delete")
 def delete_view(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

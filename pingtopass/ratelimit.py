@@ -15,7 +15,7 @@ from pingtopass.cache import CacheUnavailable
 # open: a learner's answer or report is never refused for want of a counter. Those named here fail
 # closed, with a 503 that says why: a generation job spends the money its limit is there to cap.
 # Sign-in and password resets fail closed too (accounts/views.py, accounts/adapters.py).
-FAIL_CLOSED = frozenset({"generation"})
+FAIL_CLOSED = frozenset({"generation", "account_delete"})
 BRIEFLY_UNAVAILABLE = "This is briefly unavailable: please try again in a minute. Nothing was changed."
 
 

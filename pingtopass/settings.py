@@ -443,6 +443,8 @@ RATE_LIMITS = {
     "answer": env("RATE_LIMIT_ANSWER", default="120/60"),
     "feedback": env("RATE_LIMIT_FEEDBACK", default="10/3600"),
     "generation": env("RATE_LIMIT_GENERATION", default="20/3600"),
+    # Deleting an account asks for the password: a stolen session must not be a password oracle.
+    "account_delete": env("RATE_LIMIT_ACCOUNT_DELETE", default="5/3600"),
 }
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),

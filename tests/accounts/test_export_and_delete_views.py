@@ -92,3 +92,14 @@ def test_deletion_removes_personal_data_keeps_anonymous_statistics_and_signs_out
     assert AuditEvent.objects.get(action="email_changed").actor_email == "admin-ish@example.com"  # someone else's stays
     # Other learners keep everything.
     assert Bookmark.objects.filter(note="other's secret note").exists()
+
+
+def test_the_delete_form_is_no_password_oracle(learner_client, learner):
+    # A stolen session could try passwords here: after five tries an hour the form is refused
+    # before the password is checked, the right one included.
+    for guess in range(5):
+        assert learner_client.post("/account/delete/", {"password": f"guess-{guess}", "confirm": "delete my account"}
+                                   ).status_code == 400
+    refused = learner_client.post("/account/delete/", {"password": PASSWORD, "confirm": "Delete my account"})
+    assert refused.status_code == 429 and refused.has_header("Retry-After")
+    assert User.objects.filter(pk=learner.pk).exists()
