@@ -14,8 +14,11 @@ $(VENV)/.installed-run: requirements.lock
 	touch $@
 
 setup: $(VENV)/.installed-run
+	@echo "== Setting up the database (the first time takes a few minutes: dj-stripe alone has ~80 migrations; later runs take seconds)"
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	@echo "== Loading the exams and demo accounts"
 	DEBUG=1 $(PY) manage.py seed --env dev
+	@echo "== Ready: http://127.0.0.1:8000 (sign in as learner@pingtopass.local / pingtopass-demo)"
 
 run: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
@@ -31,6 +34,7 @@ lock:
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 worker:
 	$(VENV)/bin/celery -A pingtopass worker --loglevel=INFO

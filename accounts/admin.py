@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, User
-from accounts.roles import ADMIN, LEARNER, MODERATOR, ROLES, user_role, user_set_role
+from accounts.roles import ADMIN, LEARNER, MODERATOR, ROLES, user_role
+from accounts.services import user_set_role
 from pingtopass.admin import ReadOnlyAdminMixin
 
 

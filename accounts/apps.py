@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
 
         from accounts import signals
+        from accounts.privacy import register_exporter
+        from accounts.signup_source import signup_source_export
 
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
         post_save.connect(signals.new_user_is_learner, sender=self.get_model("User"), dispatch_uid="accounts.learner")
@@ -28,3 +30,5 @@ class AccountsConfig(AppConfig):
         ]
         for signal, receiver in connections:
             signal.connect(receiver, dispatch_uid=f"accounts.audit.{receiver.__name__}.{id(signal)}")
+        allauth_signals.user_signed_up.connect(signals.on_signed_up, dispatch_uid="accounts.signup_source")
+        register_exporter("signup_source", signup_source_export)

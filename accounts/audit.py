@@ -1,26 +1,9 @@
 """Writing the audit log. Every security-relevant event goes through `audit_log`."""
 
-import ipaddress
-
-from django.conf import settings
 from django.db import models
 
 from accounts.models import AuditEvent
-
-
-def client_ip(request) -> str | None:
-    """The client's address: behind settings.TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For
-    entry the outermost of them appended (the ones before it anyone can write)."""
-    if request is None:
-        return None
-    candidate = request.META.get("REMOTE_ADDR", "")
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    if settings.TRUSTED_PROXY_COUNT and len(hops) >= settings.TRUSTED_PROXY_COUNT:
-        candidate = hops[-settings.TRUSTED_PROXY_COUNT]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
+from pingtopass.clients import client_ip
 
 
 def audit_log(action: str, *, request=None, actor=None, target: models.Model | None = None, **detail) -> AuditEvent:

@@ -12,7 +12,8 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "timezone", "theme", "font_size", "show_timer", "auto_advance", "keyboard_hints"]
+        fields = ["display_name", "timezone", "theme", "font_size", "show_timer", "auto_advance", "keyboard_hints",
+                  "keyboard_shortcuts"]
         help_texts = {"display_name": "Shown in the header instead of your email address."}
 
 

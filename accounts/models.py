@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from pingtopass.db.prepared import PreparedQuery
+from accounts.roles import ADMIN, MODERATOR, user_role
 
 
 def validate_timezone(value: str) -> None:
@@ -15,19 +15,6 @@ def validate_timezone(value: str) -> None:
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
-
-    def get(self, *args, **kwargs):
-        """`get(pk=<int>)` from a compiled query (pingtopass/db/prepared.py): Django's
-        authentication loads the signed-in user so on every request, and building that query
-        cost more than running it. Anything else, a historical model in a migration or another
-        database included, goes the usual way."""
-        pk = kwargs.get("pk")
-        if args or len(kwargs) != 1 or type(pk) is not int or self._db is not None or self.model is not User:
-            return super().get(*args, **kwargs)
-        found = _user_by_pk(pk=pk)
-        if not found:
-            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
-        return found[0]
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -72,6 +59,11 @@ class User(AbstractUser):
     show_timer = models.BooleanField(default=True)
     auto_advance = models.BooleanField(default=False, help_text="Move to the next question after answering.")
     keyboard_hints = models.BooleanField(default=True)
+    keyboard_shortcuts = models.BooleanField(
+        "single-key shortcuts", default=True,
+        help_text="Letters and digits pick choices and N, P, M move or mark on question pages (WCAG 2.1.4: "
+                  "turn off if you use speech input or keys by accident).",
+    )
     last_active = models.DateTimeField(null=True, blank=True)
     # The free plan's daily allowance: new answers counted on the learner's local day
     # (billing.entitlements). Kept on the row every request loads anyway, and counted by one
@@ -122,15 +114,13 @@ class User(AbstractUser):
     @property
     def role(self) -> str:
         """Read once per instance (a request's user): plan checks ask it on every page."""
-        from accounts.roles import user_role
-
         if "_role" not in self.__dict__:
             self.__dict__["_role"] = user_role(self)
         return self.__dict__["_role"]
 
     @property
     def is_moderator(self) -> bool:
-        return self.role in ("moderator", "admin")
+        return self.role in (MODERATOR, ADMIN)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -184,4 +174,22 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.get_action_display()}"
 
 
-_user_by_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk).order_by()[:1])
+class SignupSource(models.Model):
+    """Where a person came from when they signed up: the UTM tags of the last tagged link they
+    landed by before signing up (accounts.signup_source), e.g. a question of the day posted on X.
+    Sign-ups per source and campaign are counted from these (growth's daily metrics)."""
+
+    user = models.OneToOneField("User", on_delete=models.CASCADE, related_name="signup_source")
+    utm_source = models.CharField("utm_source", max_length=100, blank=True, help_text='Lowercased, e.g. "x".')
+    utm_medium = models.CharField("utm_medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("utm_campaign", max_length=100, blank=True)
+    utm_content = models.CharField("utm_content", max_length=100, blank=True)
+    landing_path = models.CharField(max_length=300, blank=True, help_text="The page the tagged link opened.")
+    landed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("signed up at", default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["utm_source", "created_at"], name="signupsource_source_idx")]
+
+    def __str__(self):
+        return f"{self.utm_source or '?'} / {self.utm_campaign or '?'} / {self.utm_content or '?'}"

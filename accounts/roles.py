@@ -1,9 +1,8 @@
-"""Roles are Django groups: learner (default), moderator (question review and feedback in admin,
-nothing else) and admin (everything). Permissions are granted by codename so that apps added later
+"""Roles are Django groups: learner (default), moderator (question review and feedback, AI
+generation, and the day-to-day of our accounts on X in admin, nothing else) and admin (everything). Permissions are granted by codename so that apps added later
 only need to list theirs here."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 
 LEARNER, MODERATOR, ADMIN = "learner", "moderator", "admin"
 ROLES = (LEARNER, MODERATOR, ADMIN)
@@ -13,6 +12,15 @@ MODERATOR_PERMISSIONS = {
     "exams": {"question": ("view", "change"), "choice": ("view", "add", "change", "delete")},
     "study": {"questionfeedback": ("view", "change")},
     "aigen": {"generationjob": ("view", "add", "change"), "llmcall": ("view",), "aiquestion": ("view", "change")},
+    # Growth on X: a moderator keeps the accounts' voices and searches up to date (adding a voice to
+    # an account without one, or a search, is part of that) and reviews drafts; what X and our logs
+    # recorded is theirs to read. Adding or deleting a brand account is an admin's.
+    "growth": {
+        "xaccount": ("view", "change"), "voiceprofile": ("view", "add", "change"),
+        "watchedsearch": ("view", "add", "change"), "draft": ("view", "change"),
+        "opportunity": ("view",), "foundpost": ("view",), "tweet": ("view",), "dailymetrics": ("view",),
+        "xapicall": ("view",),
+    },
 }
 
 
@@ -44,21 +52,3 @@ def user_role(user) -> str:
     if user.is_superuser:
         return ADMIN
     return role_from(is_superuser=False, group_names={g.name for g in user.groups.all()})
-
-
-@transaction.atomic
-def user_set_role(*, user, role: str, actor=None, request=None) -> None:
-    """Put the user in exactly one role group; staff access follows the role. Audited."""
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
-    previous = user_role(user) if user.pk else None
-    user.groups.remove(*Group.objects.filter(name__in=ROLES))
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    user.is_staff = role in (MODERATOR, ADMIN)
-    user.is_superuser = role == ADMIN
-    user.save(update_fields=["is_staff", "is_superuser"])
-    user.__dict__.pop("_role", None)  # the instance's remembered role is out of date
-    if previous != role:
-        from accounts.audit import audit_log
-
-        audit_log("role_changed", request=request, actor=actor, target=user, old=previous, new=role)

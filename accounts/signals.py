@@ -1,6 +1,9 @@
 from django.apps import apps
+from django.contrib.auth.models import Group
 
+from accounts.audit import audit_log
 from accounts.roles import LEARNER, roles_sync
+from accounts.signup_source import signup_source_record
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs):
@@ -11,15 +14,11 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
 
 def new_user_is_learner(sender, instance, created, raw=False, **kwargs):
     if created and not raw and not instance.groups.exists():
-        from django.contrib.auth.models import Group
-
         instance.groups.add(Group.objects.get_or_create(name=LEARNER)[0])
 
 
 # --- audit trail of sign-in, sign-out, password and email changes -----------------------------
 def _audit(action, request=None, user=None, **detail):
-    from accounts.audit import audit_log
-
     audit_log(action, request=request, actor=user, target=user, **detail)
 
 
@@ -28,8 +27,6 @@ def on_logged_in(sender, request, user, **kwargs):
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    from accounts.audit import audit_log
-
     email = str(credentials.get("email") or credentials.get("username") or credentials.get("login") or "")[:254]
     audit_log("login_failed", request=request, actor=None, email=email)
 
@@ -61,3 +58,9 @@ def on_email_removed(request, user, email_address, **kwargs):
 
 def on_email_confirmed(request, email_address, **kwargs):
     _audit("email_confirmed", request, email_address.user, address=email_address.email)
+
+
+def on_signed_up(request, user, **kwargs):
+    """Any sign-up (email, Google, the API's): the UTM tags the visitor came by go on the account."""
+    if request is not None:
+        signup_source_record(user=user, request=request)

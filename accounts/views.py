@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
+from accounts.settings_sections import settings_sections_for
 from pingtopass.cache import cache_reachable
 from pingtopass.ratelimit import rate_limited
 from pingtopass.redirects import safe_next_url
@@ -28,7 +29,7 @@ def settings_view(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html", {"form": form, "sections": settings_sections_for(request)})
 
 
 @require_POST

@@ -269,28 +269,40 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
 @admin.register(LLMCall)
 class LLMCallAdmin(FilterValuesInRangeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "created_at", "job_link", "model", "outcome", "status_code", "prompt_tokens",
+    list_display = ["id", "created_at", "purpose", "job_link", "model", "outcome", "status_code", "prompt_tokens",
                     "completion_tokens", "cost", "latency_ms", "items_created", "items_rejected"]
-    list_filter = ["outcome", "model", "created_at"]
-    list_select_related = ["job"]
+    list_filter = ["purpose", "outcome", "model", "created_at"]
+    list_select_related = ["job", "subject_type"]
     search_fields = ["=job__id", "model", "error"]
     date_hierarchy = "created_at"
     change_list_template = "admin/aigen/llmcall/change_list.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
-    fields = ["job", "objective_name", "model", "attempt", "outcome", "status_code", "prompt_tokens", "completion_tokens",
+    fields = ["purpose", "job", "subject_name", "objective_name", "model", "attempt", "outcome", "status_code", "prompt_tokens", "completion_tokens",
               "cost_usd", "latency_ms", "items_received", "items_created", "rejection_list", "error", "answer", "raw",
               "created_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subject")
 
     def get_urls(self):
         costs = path("costs/", self.admin_site.admin_view(self.costs_view), name="aigen_llmcall_costs")
         return [costs, *super().get_urls()]
 
-    @admin.display(description="Job", ordering="job")
+    @admin.display(description="Job or subject", ordering="job")
     def job_link(self, obj):
+        if obj.job_id is None:
+            return self.subject_name(obj)
         return format_html('<a href="{}">#{}</a>', reverse("admin:aigen_generationjob_change", args=[obj.job_id]), obj.job_id)
+
+    @admin.display(description="Made for")
+    def subject_name(self, obj):
+        """What a call outside a job was for (e.g. an X account); "—" once that is deleted."""
+        if obj.subject_type_id is None:
+            return "—"
+        return str(obj.subject) if obj.subject is not None else f"{obj.subject_type.name} #{obj.subject_id} (deleted)"
 
     @admin.display(description="Cost", ordering="cost_usd")
     def cost(self, obj):
@@ -332,7 +344,7 @@ class LLMCallAdmin(FilterValuesInRangeMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         context = {
             **self.admin_site.each_context(request), **_ai_context(), "opts": self.opts,
             "title": "AI cost, last 30 days", "summary": summary, "chart": _day_chart(summary.days),
-            "model_bars": _model_bars(summary.models),
+            "model_bars": _model_bars(summary.models), "purpose_bars": _model_bars(summary.purposes),
         }
         return TemplateResponse(request, "admin/aigen/llmcall/costs.html", context)
 
@@ -362,9 +374,10 @@ def _day_chart(days) -> dict:
             "tick_y": CHART["height"] - 6, "top_y": CHART["top"] + 4}
 
 
-def _model_bars(models) -> list[dict]:
-    top = max((row.cost for row in models), default=0) or 1
-    return [{"row": row, "width": round(float(row.cost / top) * 100, 1)} for row in models]
+def _model_bars(rows) -> list[dict]:
+    """Each row (a model's, a purpose's) with its bar's width against the most expensive."""
+    top = max((row.cost for row in rows), default=0) or 1
+    return [{"row": row, "width": round(float(row.cost / top) * 100, 1)} for row in rows]
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):

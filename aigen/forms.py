@@ -2,12 +2,14 @@ from django import forms
 from django.conf import settings
 
 from aigen.models import DIFFICULTY_MIX_DEFAULT, TYPE_MIX_DEFAULT
-from exams.models import Exam, Objective, Question
+from exams.models import Exam, Objective
+from exams.question_types import AI_TYPES
 from pingtopass.forms import IdsChoiceField
 
 
 def _weight(label: str, initial: int) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, max_value=100, initial=initial)
+    # Left empty (or left out by a form from before a type existed): a weight of 0.
+    return forms.IntegerField(label=label, min_value=0, max_value=100, initial=initial, required=False)
 
 
 class ExamChoiceForm(forms.Form):
@@ -21,7 +23,7 @@ class JobStartForm(forms.Form):
         help_text="Leave all unticked to spread the questions over every objective of the exam.",
     )
 
-    TYPE_FIELDS = {f"type_{value}": (value, label) for value, label in Question.Type.choices}
+    TYPE_FIELDS = {f"type_{key}": (key, kind.label) for key, kind in AI_TYPES.items()}
     DIFFICULTY_FIELDS = {f"difficulty_{n}": (str(n), str(n)) for n in range(1, 6)}
 
     def __init__(self, *args, exam: Exam, **kwargs):
@@ -47,10 +49,10 @@ class JobStartForm(forms.Form):
         return cleaned
 
     def type_mix(self) -> dict[str, int]:
-        return {value: self.cleaned_data[name] for name, (value, _) in self.TYPE_FIELDS.items()}
+        return {value: self.cleaned_data[name] or 0 for name, (value, _) in self.TYPE_FIELDS.items()}
 
     def difficulty_mix(self) -> dict[str, int]:
-        return {value: self.cleaned_data[name] for name, (value, _) in self.DIFFICULTY_FIELDS.items()}
+        return {value: self.cleaned_data[name] or 0 for name, (value, _) in self.DIFFICULTY_FIELDS.items()}
 
     def type_fields(self):
         return [self[name] for name in self.TYPE_FIELDS]

@@ -2,13 +2,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from exams.models import Exam, Objective, Question
+from exams.question_types import AI_TYPES
 
-TYPE_MIX_DEFAULT = {"single": 60, "multiple": 20, "truefalse": 10, "ordering": 5, "matching": 5}
+# How a new job mixes types unless asked otherwise: each type says its share (exams/question_types).
+TYPE_MIX_DEFAULT = {key: kind.ai_default_share for key, kind in AI_TYPES.items()}
 DIFFICULTY_MIX_DEFAULT = {"1": 10, "2": 25, "3": 35, "4": 20, "5": 10}
 
 
@@ -102,8 +106,19 @@ class GenerationJob(models.Model):
         return self.heartbeat_at if self.heartbeat_at < lapsed else None
 
 
+class LLMCallQuerySet(models.QuerySet):
+    def about(self, subject: models.Model):
+        """The calls made for `subject` (e.g. the X account a draft was written for)."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+
+
 class LLMCall(models.Model):
-    """One HTTP request to the model, kept for audit and cost accounting."""
+    """One HTTP request to the model, kept for audit and cost accounting: every call the project
+    makes, whatever it is for, so the month's budget and the cost page count them all."""
+
+    class Purpose(models.TextChoices):
+        GENERATION = "generation", "Question generation"
+        GROWTH_DRAFT = "growth_draft", "Drafts for X"
 
     class Outcome(models.TextChoices):
         OK = "ok", "OK"
@@ -120,7 +135,14 @@ class LLMCall(models.Model):
 
     ESTIMATED = (Outcome.SENT, Outcome.LOST)  # cost_usd is the estimate: no answer said what it cost
 
-    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="calls")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.GENERATION)
+    job = models.ForeignKey(GenerationJob, null=True, blank=True, on_delete=models.CASCADE, related_name="calls",
+                            help_text="The generation job it was made for (question generation only).")
+    # What a call made outside a job was for (growth: the X account a draft was written for). Generic,
+    # as the apps that make such calls sit above aigen and aigen imports none of them.
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     model = models.CharField(max_length=200)
     attempt = models.PositiveSmallIntegerField(default=1, help_text="1 for the first try, 2 for the first retry ...")
@@ -137,9 +159,15 @@ class LLMCall(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = LLMCallQuerySet.as_manager()
+
     class Meta:
         verbose_name = "LLM call"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(purpose="generation") | Q(job__isnull=False),
+                                   name="llmcall_generation_has_job"),
+        ]
 
     def __str__(self):
         return f"Call #{self.pk} ({self.model}, {self.get_outcome_display()})"

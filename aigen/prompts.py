@@ -3,19 +3,13 @@
 from collections.abc import Mapping, Sequence
 
 from exams.models import Objective, Question
+from exams.question_types import AI_TYPES
 
 MAX_EXISTING_STEMS = 40  # most recent stems of the objective shown to the model
 STEM_PREVIEW_CHARS = 220
 
-TYPE_RULES = {
-    "single": 'single: 4 choices, exactly one with "correct": true, "choose": 1.',
-    "multiple": 'multiple: 5 or 6 choices, exactly "choose" (2 or 3) of them correct; the stem ends "(Choose two.)" '
-                'or "(Choose three.)".',
-    "truefalse": 'truefalse: exactly two choices, "True" and "False", one correct, "choose": 1.',
-    "ordering": "ordering: 4 to 6 steps listed IN THE CORRECT ORDER, all correct; each explanation says why the "
-                "step is at that position; the stem says what to order.",
-    "matching": 'matching: 3 to 5 items, all correct, each with "match" set to the distinct text it pairs with.',
-}
+# Each type's line of the rules comes from the type (exams/question_types).
+TYPE_RULES = {key: kind.ai_rule for key, kind in AI_TYPES.items()}
 
 SYSTEM = (
     "You write original practice questions for IT certification exams. Questions are accurate, "
@@ -26,7 +20,8 @@ SYSTEM = (
 SHAPE = """Answer with one JSON object and nothing else:
 {"questions": [{"type": "single", "choose": 1, "difficulty": 3, "stem": "...", "explanation": "...",
   "reference_url": "https://...", "tags": ["..."],
-  "choices": [{"text": "...", "correct": true, "explanation": "...", "match": ""}]}]}"""
+  "choices": [{"text": "...", "correct": true, "explanation": "...", "match": ""}]DATA}]}""".replace(
+    "DATA", "".join(f', "{key}": null' for key, kind in AI_TYPES.items() if kind.ai_data_model))
 
 
 def _counts(plan: Mapping[str, int], labels: Mapping[str, str]) -> str:

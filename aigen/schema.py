@@ -5,9 +5,12 @@ import json
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-QuestionType = Literal["single", "multiple", "truefalse", "ordering", "matching"]
+from exams.question_types import AI_TYPES
+
+# The types a model may write: every registered question type (exams/question_types).
+QuestionType = Literal[tuple(AI_TYPES)]
 
 
 # Fields with defaults are optional when reading an answer but listed as required in the schema
@@ -28,7 +31,7 @@ class GeneratedChoice(BaseModel):
     match: str = Field("", description='Matching questions: the right-hand text this item pairs with; otherwise "".')
 
 
-class GeneratedQuestion(BaseModel):
+class _GeneratedQuestionBase(BaseModel):
     model_config = STRICT
 
     type: QuestionType
@@ -39,6 +42,15 @@ class GeneratedQuestion(BaseModel):
     reference_url: str
     tags: list[str] = []
     choices: list[GeneratedChoice]
+
+
+# A type answered through its data (a rule table) adds a field named after it with the shape its
+# module defines (QuestionType.ai_data_model); null for every other type.
+GeneratedQuestion = create_model(
+    "GeneratedQuestion", __base__=_GeneratedQuestionBase,
+    **{key: (kind.ai_data_model | None, Field(None, description=f"{kind.label} questions only; null for other types."))
+       for key, kind in AI_TYPES.items() if kind.ai_data_model},
+)
 
 
 class GeneratedBatch(BaseModel):

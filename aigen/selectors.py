@@ -62,31 +62,37 @@ class CostRow:
 class CostSummary:
     days: list[CostRow]  # oldest first, one per day, days without calls included
     models: list[CostRow]  # most expensive first
+    purposes: list[CostRow]  # what the calls were for (LLMCall.Purpose), most expensive first
     total: CostRow = field(default_factory=lambda: CostRow("Total"))
 
 
 def cost_summary(*, days: int = 30, now: datetime | None = None) -> CostSummary:
-    """AI spending of the last `days` days (today included), per day and per model."""
+    """AI spending of the last `days` days (today included), per day, per model and per purpose."""
     today = timezone.localdate(now or timezone.now())
     first = today - timedelta(days=days - 1)
     per_day = {first + timedelta(n): CostRow(label=(first + timedelta(n)).isoformat(), day=first + timedelta(n))
                for n in range(days)}
     per_model: dict[str, CostRow] = defaultdict(lambda: CostRow(""))
+    per_purpose: dict[str, CostRow] = defaultdict(lambda: CostRow(""))
+    purpose_labels = dict(LLMCall.Purpose.choices)
     total = CostRow("Total")
     since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
     # Grouped in Python rather than with TruncDate, which the libSQL backend cannot run.
     rows = LLMCall.objects.filter(created_at__gte=since).values_list(
-        "created_at", "model", "prompt_tokens", "completion_tokens", "cost_usd"
+        "created_at", "model", "purpose", "prompt_tokens", "completion_tokens", "cost_usd"
     )
-    for created_at, model, prompt_tokens, completion_tokens, cost in rows.iterator():
+    for created_at, model, purpose, prompt_tokens, completion_tokens, cost in rows.iterator():
         day = timezone.localdate(created_at)
         if day in per_day:
             per_day[day].add(prompt_tokens, completion_tokens, cost)
         per_model[model].label = model
         per_model[model].add(prompt_tokens, completion_tokens, cost)
+        per_purpose[purpose].label = purpose_labels.get(purpose, purpose)
+        per_purpose[purpose].add(prompt_tokens, completion_tokens, cost)
         total.add(prompt_tokens, completion_tokens, cost)
     return CostSummary(
         days=list(per_day.values()),
         models=sorted(per_model.values(), key=lambda row: row.cost, reverse=True),
+        purposes=sorted(per_purpose.values(), key=lambda row: row.cost, reverse=True),
         total=total,
     )

@@ -12,7 +12,7 @@ from time import sleep
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Model, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.audit import audit_log
@@ -21,10 +21,11 @@ from aigen.client import Attempt, LLMClient, LLMFailed
 from aigen.costs import call_cost_estimate, job_cost_estimate, tokens_cost, usd
 from aigen.lease import JobLease
 from aigen.models import DIFFICULTY_MIX_DEFAULT, TYPE_MIX_DEFAULT, GenerationJob, JobQuestion, LLMCall
-from aigen.quality import DuplicateFinder, choice_data, choose_count, item_problems, stem_key
+from aigen.quality import DuplicateFinder, choice_data, choose_count, item_problems, simulation_data, stem_key
 from aigen.schema import GeneratedQuestion, UnreadableAnswer, batch_items, item_parse
 from aigen.selectors import budget_status
 from exams.models import Choice, Exam, Objective, Question
+from exams.question_types import AI_TYPES
 from exams.selectors import blueprint_quota
 from pingtopass.queue import enqueue
 from pingtopass.ratelimit import rate_limit_hit
@@ -74,7 +75,7 @@ def generation_job_start(
         raise GenerationRefused(f"Every objective must belong to {exam.code}.")
     if not 1 <= count <= settings.AI_MAX_JOB_QUESTIONS:
         raise GenerationRefused(f"Ask for 1 to {settings.AI_MAX_JOB_QUESTIONS} questions per job.")
-    type_mix = _mix(type_mix or TYPE_MIX_DEFAULT, allowed=Question.Type.values, what="question type")
+    type_mix = _mix(type_mix or TYPE_MIX_DEFAULT, allowed=list(AI_TYPES), what="question type")
     difficulty_mix = _mix(difficulty_mix or DIFFICULTY_MIX_DEFAULT, allowed=DIFFICULTIES, what="difficulty")
     model = settings.AI_MODEL
     estimate = job_cost_estimate(model=model, count=count)
@@ -355,46 +356,89 @@ def _stem_of(raw: object) -> str:
     return str(stem if stem is not None else raw)[:300]
 
 
-class _BatchCalls:
-    """The attempts at one batch's request, each on record before it leaves: outcome "sent", at its
-    estimated cost, counted in the job's cost and so in the month's budget. When it returns, the
-    row gets what came back and the job's cost moves from the estimate to the real cost. A worker
-    killed while waiting leaves the estimate standing (the provider may have charged it), and the
-    next run of the job marks the call lost."""
+# --- the call log ---------------------------------------------------------------------------
+def llm_call_record(
+    *, purpose: str, model: str, estimate: Decimal, attempt: int = 1, job: GenerationJob | None = None,
+    objective: Objective | None = None, subject: Model | None = None,
+) -> LLMCall:
+    """Put a request to the model on record before it leaves: outcome "sent", at its estimated cost,
+    so it counts against the month's budget at once, even if the process dies while waiting.
+    Every model call of the project goes through here, whatever its purpose (LLMCall.Purpose)."""
+    return LLMCall.objects.create(
+        purpose=purpose, job=job, objective=objective, subject=subject, model=model, attempt=attempt,
+        outcome=LLMCall.Outcome.SENT, cost_usd=estimate,
+    )
 
-    def __init__(self, job: GenerationJob, objective: Objective, *, lease: JobLease, estimate: Decimal):
-        self.job, self.objective, self.lease, self.estimate = job, objective, lease, estimate
+
+def llm_call_finish(*, call: LLMCall, attempt: Attempt | None) -> LLMCall:
+    """What came back for a recorded call: its outcome, tokens and real cost. None (an unexpected
+    error ended the request) marks it lost and keeps the estimate, as the provider may have charged it."""
+    if attempt is None:
+        call.outcome, call.error = LLMCall.Outcome.LOST, "The request ended in an unexpected error."
+        call.save(update_fields=["outcome", "error"])
+        return call
+    call.outcome, call.status_code, call.latency_ms = attempt.outcome, attempt.status_code, attempt.latency_ms
+    call.prompt_tokens, call.completion_tokens = attempt.prompt_tokens, attempt.completion_tokens
+    call.raw_response, call.error = attempt.raw, attempt.error
+    call.cost_usd = tokens_cost(model=call.model, prompt_tokens=attempt.prompt_tokens,
+                                completion_tokens=attempt.completion_tokens)
+    call.save(update_fields=["outcome", "status_code", "latency_ms", "prompt_tokens", "completion_tokens",
+                             "raw_response", "error", "cost_usd"])
+    return call
+
+
+class LLMCallRecorder:
+    """aigen.client's CallRecorder over the call log: each attempt of one request recorded before
+    it leaves (llm_call_record) and finished when it returns (llm_call_finish). For any caller of
+    LLMClient.complete; the generation job's batches add their job's cost on top (_BatchCalls)."""
+
+    def __init__(self, *, purpose: str, model: str, estimate: Decimal, job: GenerationJob | None = None,
+                 objective: Objective | None = None, subject: Model | None = None):
+        self.purpose, self.model, self.estimate = purpose, model, estimate
+        self.job, self.objective, self.subject = job, objective, subject
         self.calls: list[LLMCall] = []
 
     @property
     def last(self) -> LLMCall:
         return self.calls[-1]
 
+    @property
+    def cost(self) -> Decimal:
+        return sum((call.cost_usd for call in self.calls), Decimal("0"))
+
+    def sent(self) -> None:
+        self.calls.append(llm_call_record(
+            purpose=self.purpose, model=self.model, estimate=self.estimate, attempt=len(self.calls) + 1,
+            job=self.job, objective=self.objective, subject=self.subject,
+        ))
+
+    def answered(self, attempt: Attempt | None) -> None:
+        llm_call_finish(call=self.last, attempt=attempt)
+
+
+class _BatchCalls(LLMCallRecorder):
+    """The attempts at one batch's request, each on record before it leaves, counted in the job's
+    cost and so in the month's budget. When it returns, the job's cost moves from the estimate to
+    the real cost. A worker killed while waiting leaves the estimate standing (the provider may
+    have charged it), and the next run of the job marks the call lost."""
+
+    def __init__(self, job: GenerationJob, objective: Objective, *, lease: JobLease, estimate: Decimal):
+        super().__init__(purpose=LLMCall.Purpose.GENERATION, model=job.model, estimate=estimate, job=job,
+                         objective=objective)
+        self.lease = lease
+
     def sent(self) -> None:
         self.lease.renew()
         with transaction.atomic():
-            self.calls.append(LLMCall.objects.create(
-                job=self.job, objective=self.objective, model=self.job.model, attempt=len(self.calls) + 1,
-                outcome=LLMCall.Outcome.SENT, cost_usd=self.estimate,
-            ))
+            super().sent()
             GenerationJob.objects.filter(pk=self.job.pk).update(cost_usd=F("cost_usd") + self.estimate)
 
     def answered(self, attempt: Attempt | None) -> None:
-        call = self.last
-        if attempt is None:
-            call.outcome, call.error = LLMCall.Outcome.LOST, "The request ended in an unexpected error."
-            call.save(update_fields=["outcome", "error"])
-            return
-        call.outcome, call.status_code, call.latency_ms = attempt.outcome, attempt.status_code, attempt.latency_ms
-        call.prompt_tokens, call.completion_tokens = attempt.prompt_tokens, attempt.completion_tokens
-        call.raw_response, call.error = attempt.raw, attempt.error
-        call.cost_usd = tokens_cost(
-            model=self.job.model, prompt_tokens=attempt.prompt_tokens, completion_tokens=attempt.completion_tokens
-        )
         with transaction.atomic():
-            call.save(update_fields=["outcome", "status_code", "latency_ms", "prompt_tokens", "completion_tokens",
-                                     "raw_response", "error", "cost_usd"])
-            GenerationJob.objects.filter(pk=self.job.pk).update(cost_usd=F("cost_usd") + call.cost_usd - self.estimate)
+            super().answered(attempt)
+            if attempt is not None:
+                GenerationJob.objects.filter(pk=self.job.pk).update(
+                    cost_usd=F("cost_usd") + self.last.cost_usd - self.estimate)
         self.lease.renew()
 
 
@@ -411,7 +455,6 @@ def generated_question_save(
     """Save one item that passed the quality gate as a pending AI question with its choices, keyed
     by its stem for the job; (None, reasons) if the database refuses it, (None, []) if the job
     already has it or all it asked for."""
-    is_truefalse = item.type == Question.Type.TRUE_FALSE
     try:
         with transaction.atomic():
             # Counted first, and only below the asked count: two runs of one job at once (a worker
@@ -426,13 +469,12 @@ def generated_question_save(
                 stem=item.stem, explanation=item.explanation, reference_url=item.reference_url,
                 difficulty=item.difficulty, tags=", ".join(t.strip() for t in item.tags if t.strip())[:300],
                 review_status=Question.ReviewStatus.PENDING, source=Question.Source.AI, ai_model=job.model,
-                ai_job_id=job.pk,
+                ai_job_id=job.pk, simulation_data=simulation_data(item),
             )
             Choice.objects.bulk_create([
                 Choice(
-                    question=question, text=data.text.capitalize() if is_truefalse else data.text,
-                    is_correct=data.is_correct, explanation=data.explanation, position=position,
-                    match_text=data.match_text if item.type == Question.Type.MATCHING else "",
+                    question=question, text=data.text, is_correct=data.is_correct, explanation=data.explanation,
+                    position=position, match_text=data.match_text,
                 )
                 for position, data in enumerate(choice_data(item), start=1)
             ])

@@ -1,10 +1,13 @@
 """Load test: gunicorn with the production settings, simulated learners, latency per endpoint.
 
     .venv/bin/python bench/load.py [--steps 250 500 1000 1500 2000] [--think 10] [--duration 60]
+    .venv/bin/python bench/load.py --database postgres --cache redis   # the at-scale shape
 
-It prepares a SQLite database (or DATABASE_URL, e.g. PostgreSQL) with `manage.py seed --scale`,
-starts gunicorn on 127.0.0.1 with DEBUG=0 (static files collected, whitenoise), and runs an
-asyncio HTTP client (aiohttp) in this process. Each simulated learner:
+It prepares a SQLite database (or DATABASE_URL; with --database postgres, a PostgreSQL one) with
+`manage.py seed --scale`, takes the SQLite cache file the workers share or, with --cache redis,
+Redis (cache, sessions and broker, as production at scale), starts gunicorn on 127.0.0.1 with
+DEBUG=0 (static files collected, whitenoise), and runs an asyncio HTTP client (aiohttp) in this
+process. Each simulated learner:
 
   signs in            (a sample of learners through the real login form; the others come back
                        with a session cookie issued up front, like returning learners — password
@@ -54,6 +57,8 @@ QUESTIONS = 20  # per practice session
 SIGN_IN = {"login form", "sign in"}
 SERVER_LOG = Path("/tmp/ptp-load-gunicorn.log")
 RUN_LOCK = Path("/tmp/ptp-load.run.lock")
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/ptp_load"  # --database postgres (BENCH_POSTGRES_URL)
+REDIS_URL = "redis://127.0.0.1:6379/14"  # --cache redis (BENCH_REDIS_URL); emptied at the start of a run
 
 
 def percentile(values, q):
@@ -166,21 +171,55 @@ def run_manage(env, *args, **kwargs):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
 
 
+def _signing_key() -> str:
+    """A throwaway RSA key for the JSON API's tokens: production settings refuse to start without one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def postgres_database(url: str, *, fresh: bool) -> str:
+    """`url`'s database, made if missing (and made anew with --fresh), through the server's
+    maintenance database "postgres"."""
+    import psycopg
+
+    name = URL(url).path.lstrip("/")
+    with psycopg.connect(str(URL(url).with_path("/postgres")), autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if fresh or not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
 def prepare(args):
+    os.environ.setdefault("HEADLESS_JWT_PRIVATE_KEY", _signing_key())  # the server started later inherits it
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "load-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1,localhost",
            "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0",
            "LOG_LEVEL": "WARNING", "SLOW_REQUEST_MS": os.environ.get("BENCH_SLOW_MS", "100000"),
            "RATE_LIMIT_LOGIN": "100000/m/ip", "RATE_LIMIT_LOGIN_FAILED": "100000/m/ip", "RATE_LIMIT_ANSWER": "100000/60",
            "FREE_DAILY_QUESTIONS": "1000000"}
-    if not os.environ.get("DATABASE_URL"):
+    if args.database == "postgres":
+        env["DATABASE_URL"] = postgres_database(os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL), fresh=args.fresh)
+    elif not os.environ.get("DATABASE_URL"):
         path = Path("/tmp/ptp-load.db")
         if args.fresh:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     env["STATIC_ROOT"] = "/tmp/ptp-load-static"
-    # Every run starts with an empty cache (the workers share one file without Redis), as a
-    # rebuilt database must: cached sessions and blueprints of the last one would outlive it.
+    # Every run starts with an empty cache, as a rebuilt database must: cached sessions and
+    # blueprints of the last one would outlive it. Without Redis the workers share one file.
+    env.pop("REDIS_URL", None)
+    if args.cache == "redis":
+        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", REDIS_URL)  # cache, sessions (cached_db) and broker
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     env["CACHE_PATH"] = "/tmp/ptp-load-cache.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(env["CACHE_PATH"] + suffix).unlink(missing_ok=True)
@@ -200,11 +239,12 @@ def prepare(args):
                "progress_catch_up_stale(older_than=timedelta(0))", stdout=subprocess.DEVNULL)
     # Session cookies for returning learners, issued once (signing in hashes a password: ~0.3 s of CPU).
     script = (
-        "import json\nfrom django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+        "import json\nfrom django.conf import settings\n"
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
         "from django.contrib.sessions.backends.cached_db import SessionStore\nfrom accounts.models import User\n"
         f"users = User.objects.filter(email__startswith='load-').order_by('pk')[:{max(args.steps)}]\nout = {{}}\n"
         "for u in users:\n    s = SessionStore()\n    s[SESSION_KEY] = str(u.pk)\n"
-        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
         "    s[HASH_SESSION_KEY] = u.get_session_auth_hash()\n    s.create()\n    out[u.email] = s.session_key\n"
         "print(json.dumps(out))\n"
     )
@@ -243,13 +283,27 @@ def start_server(env, args):
 
 def server_cpu_seconds(server_pid):
     """CPU seconds used so far by gunicorn's master and workers (its process group)."""
+    return _cpu_seconds(lambda name, group: group == server_pid)
+
+
+SERVICES = ("postgres", "redis-server")  # the database and cache servers, when they run on this machine
+
+
+def services_cpu_seconds():
+    """CPU seconds used so far by PostgreSQL's and Redis's processes on this machine: on the same
+    cores as gunicorn and the load generator when the run uses them."""
+    return _cpu_seconds(lambda name, group: name in SERVICES)
+
+
+def _cpu_seconds(counted) -> float:
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            head, tail = stat.read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[2]) == server_pid:  # process group id
+        fields = tail.split()
+        if counted(head.split("(", 1)[1], int(fields[2])):  # the command's name, the process group id
             total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -321,6 +375,7 @@ async def run_steps(args, code, cookies):
         lag.clear()
         wall_started = time.time()
         server_before, client_before = server_cpu_seconds(args.server_pid), time.process_time()
+        services_before = services_cpu_seconds()
         await asyncio.sleep(args.duration)
         wall_ended = time.time()
         seconds = time.perf_counter() - stats.started
@@ -328,8 +383,10 @@ async def run_steps(args, code, cookies):
         requests = requests or 1
         server_cpu = server_cpu_seconds(args.server_pid) - server_before
         client_cpu = time.process_time() - client_before
-        print(f"  CPU per request: server {1000 * server_cpu / requests:.1f} ms, load generator "
-              f"{1000 * client_cpu / requests:.1f} ms; cores busy: server {server_cpu / seconds:.2f}, "
+        services_cpu = services_cpu_seconds() - services_before
+        print(f"  CPU per request: server {1000 * server_cpu / requests:.1f} ms, PostgreSQL and Redis "
+              f"{1000 * services_cpu / requests:.1f} ms, load generator {1000 * client_cpu / requests:.1f} ms; "
+              f"cores busy: server {server_cpu / seconds:.2f}, PostgreSQL and Redis {services_cpu / seconds:.2f}, "
               f"load generator {client_cpu / seconds:.2f} of {os.cpu_count()}")
         if lag:
             print(f"  load generator's event loop late by: p50 {percentile(lag, 50):.1f} ms, p95 {percentile(lag, 95):.1f} ms, "
@@ -368,6 +425,10 @@ def main():
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's, 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="sqlite: /tmp/ptp-load.db (or DATABASE_URL); postgres: BENCH_POSTGRES_URL, default " + POSTGRES_URL)
+    parser.add_argument("--cache", choices=["file", "redis"], default="file",
+                        help="file: the SQLite cache file the workers share; redis: BENCH_REDIS_URL, default " + REDIS_URL)
     parser.add_argument("--gunicorn-config", default="gunicorn.conf.py",
                         help="e.g. bench/worker_probe.py: the production configuration, and where each worker's time goes")
     parser.add_argument("--in-step", action="store_true",

@@ -59,6 +59,10 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    from pingtopass.fragments import precompile
+
+    precompile()  # as pingtopass/wsgi.py does when a worker starts
+
     from accounts.models import User
     from bench.load import carried_card
 

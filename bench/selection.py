@@ -43,7 +43,7 @@ def child(runs: int) -> None:
     from exams.models import Exam, Question
     from exams.selectors import SelectionCriteria, blueprint_quota, question_sample, question_sample_by_blueprint
     from study.models import SessionItem
-    from study.services import seen_probe
+    from study.selectors import seen_probe
 
     exam = Exam.objects.filter(code__startswith="SCALE-").latest("pk")
     learner_id = (SessionItem.objects.filter(session__exam=exam).values("session__user").annotate(n=Count("id"))

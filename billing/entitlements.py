@@ -11,16 +11,21 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import ADMIN, MODERATOR, role_from
+from billing.compiled_queries import allowance_count
 from billing.models import Subscription
-from pingtopass.db.prepared import PreparedUpdate
-from study.models import SessionItem, StudySession
+from billing.usage import usage_source
 
 FREE, PRO = "free", "pro"
 PLAN_NAMES = {FREE: "Free", PRO: "Pro"}
+
+# The study session modes a plan treats apart (StudySession.Mode's values), as the learner's app
+# passes them in: billing knows them by value, never by importing the app.
+ADAPTIVE_MODE, EXAM_MODE = "adaptive", "exam"
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,7 @@ class Entitlements:
 
     def simulations_used(self, exam) -> int:
         if exam.pk not in self._simulations_used:
-            self._simulations_used[exam.pk] = StudySession.objects.filter(
-                user=self.user, exam=exam, mode=StudySession.Mode.EXAM
-            ).count()
+            self._simulations_used[exam.pk] = usage_source().simulations_used(self.user, exam.pk)
         return self._simulations_used[exam.pk]
 
     def simulations_left(self, exam) -> int | None:
@@ -96,14 +99,14 @@ class Entitlements:
     def can_start(self, mode: str, exam) -> Decision:
         if self.is_pro:
             return ALLOWED
-        if mode == StudySession.Mode.ADAPTIVE:
+        if mode == ADAPTIVE_MODE:
             return Decision(
                 False,
                 "Adaptive practice is part of Pro: it builds each session from your due reviews, your weakest "
                 "objectives and questions you have not seen.",
                 "adaptive",
             )
-        if mode == StudySession.Mode.EXAM:
+        if mode == EXAM_MODE:
             if self.simulations_left(exam) == 0:
                 n = self.simulations_per_exam
                 return Decision(
@@ -117,12 +120,15 @@ class Entitlements:
             return Decision(False, self._daily_limit_message(), "daily")
         return ALLOWED
 
-    def counts_against_allowance(self, session: StudySession) -> bool:
-        """Do this session's answers use up the free daily allowance (shown on its pages)?"""
-        return not self.is_pro and session.mode != StudySession.Mode.EXAM
+    def counts_against_allowance(self, session) -> bool:
+        """Do this session's answers (a study session: its `mode`) use up the free daily allowance
+        (shown on its pages)?"""
+        return not self.is_pro and session.mode != EXAM_MODE
 
-    def can_answer(self, item: SessionItem) -> Decision:
-        """Exam simulations always run to the end; revising a saved answer is never a new question."""
+    def can_answer(self, item) -> Decision:
+        """May the learner answer this item of a study session (its `session`, and its `response`,
+        None until answered)? Exam simulations always run to the end; revising a saved answer is
+        never a new question."""
         if not self.counts_against_allowance(item.session) or item.response is not None:
             return ALLOWED
         if self.questions_left_today == 0:
@@ -155,26 +161,11 @@ def _answered_today(user, now: datetime) -> int:
     return user.allowance_used if user.allowance_day == local_day(user, now) else 0
 
 
-def _allowance_claim_update(user: int, today: date, limit: int):
-    from accounts.models import User
-
-    return User.objects.filter(pk=user).filter(
-        ~Q(allowance_day=today) | Q(allowance_day__isnull=True) | Q(allowance_used__lt=limit)
-    ), {
-        "allowance_used": Case(When(allowance_day=today, then=F("allowance_used") + 1), default=Value(1)),
-        "allowance_day": today,
-    }
-
-
-# Compiled once per process (pingtopass/db/prepared.py): every free learner's answer runs it.
-_allowance_claim = PreparedUpdate(_allowance_claim_update)
-
-
 def allowance_claim(user, now: datetime, limit: int) -> bool:
     """Count one new answer against today's allowance, unless that would pass `limit`: one
     conditional UPDATE, so answers racing in from two tabs cannot both take the last one."""
     today = local_day(user, now)
-    claimed = _allowance_claim(user=user.pk, today=today, limit=limit)
+    claimed = allowance_count(user=user.pk, today=today, limit=limit)
     if claimed:
         user.allowance_used = user.allowance_used + 1 if user.allowance_day == today else 1
         user.allowance_day = today
@@ -193,8 +184,6 @@ def _plan_basis(user_id: int, version: int) -> tuple[tuple[Subscription, ...], f
 def plan_version_bump(user_ids, *, user=None) -> None:
     """Something the plan depends on changed for these users: their cached plans are stale. The
     in-memory `user`, when given, learns its new version too."""
-    from accounts.models import User
-
     User.objects.filter(pk__in=list(user_ids)).update(plan_version=F("plan_version") + 1)
     if user is not None:
         user.plan_version = User.objects.values_list("plan_version", flat=True).get(pk=user.pk)

@@ -11,6 +11,7 @@ from djstripe.models import Customer, Invoice
 
 from billing.entitlements import entitlements_for
 from billing.models import Subscription
+from billing.paywall import upgrade_required  # noqa: F401 -- its old home, kept until no caller imports it from here
 from billing.plans import money, payments_configured, price_option, price_options, trial_days_for
 from billing.services import (
     AlreadySubscribed,
@@ -30,14 +31,6 @@ def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
-
-
-def upgrade_required(request, message: str, *, feature: str = "", back_url: str = ""):
-    """The page a learner sees when their plan does not cover what they asked for (402)."""
-    return render(request, "billing/upgrade_required.html", {
-        "message": message, "feature": feature, "back_url": back_url or reverse("study:dashboard"),
-        "entitlements": entitlements_for(request.user),
-    }, status=402)
 
 
 def pricing(request):

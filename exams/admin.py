@@ -8,9 +8,12 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
 from accounts.audit import audit_log
-from exams.models import Choice, Domain, Exam, Objective, Question
-from exams.rules import ChoiceData, blueprint_errors, question_errors
+from exams.bank.admin_pages import QuestionBankAdminMixin
+from exams.models import EXHIBIT_EXTENSIONS, Choice, Domain, Exam, Objective, Question
+from exams.question_types import TYPES, ChoiceData, question_errors
+from exams.rules import blueprint_errors
 from exams.services import question_review
+from exams.svg import ExhibitField
 from exams.uploads import UploadNotStored, upload_store
 from pingtopass import converters  # noqa: F401 -- registers <id:...>
 from pingtopass.admin import FilterValuesInRangeMixin
@@ -131,9 +134,12 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         question = self.instance
-        if question.type in (Question.Type.ORDERING, Question.Type.MATCHING):
-            choices = [ChoiceData(c.text, True, c.explanation, c.match_text) for c in choices]
-        errors = question_errors(question_type=question.type, choose_count=question.choose_count, choices=choices)
+        kind = TYPES.get(question.type)
+        if kind is not None and not kind.uses_choices:
+            # Answered through its simulation_data, which the question's form checks.
+            errors = kind.content_errors(choose_count=question.choose_count, choices=choices)
+        else:
+            errors = question_errors(question_type=question.type, choose_count=question.choose_count, choices=choices)
         if errors:
             raise ValidationError(errors)
 
@@ -155,14 +161,30 @@ class ChoiceInline(admin.StackedInline):
 class QuestionAdminForm(forms.ModelForm):
     # Set on a subclass by QuestionAdmin.get_form when the uploaded exhibit could not be stored.
     exhibit_failure = ""
+    exhibit = ExhibitField(required=False, extensions=EXHIBIT_EXTENSIONS, widget=forms.ClearableFileInput,
+                           help_text=Question._meta.get_field("exhibit").help_text)
 
     class Meta:
         model = Question
-        fields = ["exam", "objective", "type", "choose_count", "difficulty", "stem", "exhibit", "explanation",
-                  "reference_url", "tags", "is_active", "review_status", "review_note"]
+        fields = ["exam", "objective", "type", "choose_count", "difficulty", "points", "stem", "exhibit", "explanation",
+                  "reference_url", "tags", "simulation_data", "is_active", "review_status", "review_note"]
+        widgets = {"simulation_data": forms.Textarea(attrs={"rows": 18, "class": "ptp-json", "spellcheck": "false"})}
+        help_texts = {"simulation_data": "Performance-based questions only (hotspot, rule table, CLI lab): their data as JSON, "
+                                         "as exams/seed_data/FORMAT.md describes. Leave {} for choice questions."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A callable default (dict) makes Django send a hidden copy of the initial value and compare
+        # against it; the instance's own value is the initial here, so the copy is not needed.
+        self.fields["simulation_data"].show_hidden_initial = False
+        if self.is_bound and self.data is not None:
+            # A post without the fields added for performance-based questions (an older form, a
+            # script) keeps what the question has, and changes nothing there.
+            missing = {name for name in ("points", "simulation_data") if name not in self.data}
+            if missing:
+                self.data = self.data.copy()
+                for name in missing:
+                    self.data[name] = self.fields[name].prepare_value(self.get_initial_for_field(self.fields[name], name))
         if self.exhibit_failure:
             # Shown again without the upload (a browser cannot refill a file input, and the temporary
             # file may be gone); the exhibit is this form's only file.
@@ -175,15 +197,25 @@ class QuestionAdminForm(forms.ModelForm):
             self.add_error("objective", f"This objective belongs to {objective.domain.exam.code}, not {exam.code}.")
         if self.exhibit_failure:
             self.add_error("exhibit", self.exhibit_failure)
+        cleaned["simulation_data"] = data = cleaned.get("simulation_data") or {}
+        kind = TYPES.get(cleaned.get("type"))
+        if kind is not None and "simulation_data" not in self.errors:
+            # Choice questions are checked with their choices (ChoiceInlineFormSet); these here.
+            problems = kind.data_errors(data)
+            if problems:
+                self.add_error("simulation_data", problems)
         return cleaned
 
 
 @admin.register(Question)
-class QuestionAdmin(FilterValuesInRangeMixin, admin.ModelAdmin):
+class QuestionAdmin(QuestionBankAdminMixin, FilterValuesInRangeMixin, admin.ModelAdmin):
     form = QuestionAdminForm
+    # The bank check, import and export (exams/bank/admin_pages.py): linked from the list.
+    change_list_template = "admin/exams/bank/question_change_list.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-authoring.js"]
 
     list_display = ["id", "short_stem", "exam", "objective_number", "type", "difficulty", "review_badge", "source", "is_active", "preview_link"]
     list_filter = ["review_status", "exam", "objective__domain", "objective", "type", "difficulty", "source", "is_active"]
@@ -192,11 +224,13 @@ class QuestionAdmin(FilterValuesInRangeMixin, admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = []
     raw_id_fields = ["reviewed_by"]
-    readonly_fields = ["source", "ai_model", "ai_job_id", "reviewed_by", "reviewed_at", "stats", "created_at", "updated_at"]
+    readonly_fields = ["source", "ai_model", "ai_job_id", "reviewed_by", "reviewed_at", "stats", "created_at", "updated_at", "authoring"]
     inlines = [ChoiceInline]
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "export_json", "export_moodle"]
     fieldsets = [
-        (None, {"fields": ["exam", "objective", ("type", "choose_count", "difficulty"), "stem", "exhibit", "explanation", "reference_url", "tags"]}),
+        (None, {"fields": ["exam", "objective", ("type", "choose_count", "difficulty", "points"), "stem", "exhibit", "explanation", "reference_url", "tags"]}),
+        ("Performance-based data", {"fields": ["simulation_data", "authoring"],
+                                    "description": "Hotspots, rule tables and CLI labs are answered through this data, not choices."}),
         ("Review", {"fields": ["is_active", "review_status", "review_note", "reviewed_by", "reviewed_at"]}),
         ("Provenance and statistics", {"fields": ["source", "ai_model", "ai_job_id", "stats", "created_at", "updated_at"]}),
     ]
@@ -280,6 +314,11 @@ class QuestionAdmin(FilterValuesInRangeMixin, admin.ModelAdmin):
     @admin.display(description="Preview")
     def preview_link(self, obj):
         return format_html('<a href="{}">Preview</a>', reverse("admin:exams_question_preview", args=[obj.pk]))
+
+    @admin.display(description="Diagram")
+    def authoring(self, obj):
+        """What a type offers its author on the form (a hotspot: its diagram, where dragging adds a zone)."""
+        return obj.kind.render_authoring(obj) if obj and obj.pk else "Save the question to see its diagram."
 
     @admin.display(description="Statistics")
     def stats(self, obj):

@@ -6,11 +6,12 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 
+from exams.question_types import QuestionType, question_type
 from pingtopass.links import validate_http_url
 
 DIFFICULTY_MIN, DIFFICULTY_MAX = 1, 5
 # Exhibit images a browser shows and the app serves (pingtopass/media.py); Pillow checks the bytes.
-EXHIBIT_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"]
+EXHIBIT_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp", "svg"]  # an SVG is cleaned on upload (exams/svg.py)
 
 
 class ExamQuerySet(models.QuerySet):
@@ -34,6 +35,16 @@ class Exam(models.Model):
     is_active = models.BooleanField("active", default=True)
     is_beta = models.BooleanField("beta", default=False)
     vendor_url = models.URLField(blank=True, validators=[validate_http_url])
+    # The exam profile: how an exam simulation of this exam behaves, as the real exam does.
+    # Practice is never constrained by it.
+    pbq_first = models.BooleanField(
+        "performance-based first", default=False,
+        help_text="Exam simulation opens with the performance-based questions (CompTIA does).")
+    forward_only = models.BooleanField(
+        default=False, help_text="Exam simulation moves forward only: no going back, no review screen (Cisco does).")
+    unscored_items = models.PositiveSmallIntegerField(
+        default=0, help_text="Questions in an exam simulation that do not count, unmarked (AWS: 15 of 65). "
+                             "The learner is told some items are unscored, never which.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,6 +131,9 @@ class Question(models.Model):
         TRUE_FALSE = "truefalse", "True / false"
         ORDERING = "ordering", "Ordering"
         MATCHING = "matching", "Matching"
+        HOTSPOT = "hotspot", "Hotspot"
+        TABLE = "table", "Rule table"
+        CLI = "cli", "CLI lab"
 
     class ReviewStatus(models.TextChoices):
         PENDING = "pending", "Pending review"
@@ -147,7 +161,14 @@ class Question(models.Model):
     tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
     exhibit = models.ImageField(
         upload_to="exhibits/%Y/%m/", blank=True, validators=[FileExtensionValidator(EXHIBIT_EXTENSIONS)],
-        help_text="PNG, JPEG, GIF or WebP.",
+        help_text="PNG, JPEG, GIF, WebP, or SVG (cleaned of anything that could run or fetch on upload).",
+    )
+    # What a performance-based type needs beyond choices (a hotspot's zones and tokens, a table's
+    # cells, a lab's devices and checks), as its module (exams/question_types) defines and checks it.
+    simulation_data = models.JSONField(default=dict, blank=True)
+    points = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="What the question weighs in an exam simulation's score (performance-based questions often weigh more).",
     )
     is_active = models.BooleanField("active", default=True)
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
@@ -199,6 +220,11 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:exams_question_preview", args=[self.pk])
+
+    @property
+    def kind(self) -> QuestionType:
+        """What this question's type means: content rules, grading, templates (exams/question_types)."""
+        return question_type(self.type)
 
     @property
     def tag_list(self) -> list[str]:

@@ -12,11 +12,11 @@ Exam simulations draw per domain so each domain's share follows the blueprint we
 (largest-remainder rounding); a domain short of questions gives its places to the others.
 """
 
-import functools
 import math
 import random
+import threading
 from bisect import bisect_right
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,8 +25,9 @@ from itertools import accumulate
 from django.core.cache import cache
 from django.db.models import Sum
 
+from exams import compiled_queries as compiled
 from exams.models import Choice, Exam, Objective, Question, QuestionSlot, StratumSize
-from pingtopass.db.prepared import PreparedQuery
+from pingtopass.db.prefetch import set_prefetched
 
 Probe = Callable[[list[int]], set[int]]  # candidate ids → the ones to leave out
 MAX_ROUNDS = 8
@@ -69,7 +70,7 @@ def _lookup(keys: list[int]) -> dict[int, int]:
     # Slots change in the same transaction as their questions; this check only guards against a
     # pool someone edited by hand. Two primary-key lookups beat one join the planner may misjudge,
     # and the status is checked here, not in SQL: given `review_status = ?` SQLite picks the review
-    # index and walks every approved question (17 ms at 100k) instead of 65 primary keys.
+    # index and walks every approved question instead of 65 primary keys.
     servable = {
         pk
         for pk, active, status in Question.objects.filter(pk__in=list(found.values()))
@@ -214,24 +215,47 @@ def question_sample_by_blueprint(criteria: SelectionCriteria, count: int, rng: r
     return chosen
 
 
-# Compiled once per process (pingtopass/db/prepared.py): every question a process has not shown
-# yet runs it, which is most of them while its cache fills.
-_choices_of = PreparedQuery(lambda question: Choice.objects.filter(question_id=question))
+class _ChoiceCache:
+    """Questions' choices per process, keyed by (question id, last change); the least recently
+    used go first once it holds `size` questions."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple[Choice, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def choices(self, questions: list[Question]) -> list[tuple[Choice, ...]]:
+        """Each question's choices, those not held read in one query."""
+        keys = [(q.pk, q.updated_at) for q in questions]
+        with self._lock:
+            held = {key: self._entries[key] for key in keys if key in self._entries}
+        missing = [key for key in keys if key not in held]
+        if len(missing) == 1:  # a card's question: the compiled query skips Django's query building
+            held[missing[0]] = tuple(compiled.choices_of(question=missing[0][0]))
+        elif missing:  # a batch: one query for all
+            read = defaultdict(list)
+            for choice in Choice.objects.filter(question_id__in=[pk for pk, _ in missing]):  # in their own order
+                read[choice.question_id].append(choice)
+            held.update({key: tuple(read[key[0]]) for key in missing})
+        with self._lock:
+            for key in keys:
+                self._entries[key] = held[key]
+                self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return [held[key] for key in keys]
 
 
-@functools.lru_cache(maxsize=20_000)
-def _choices(question_id: int, version) -> tuple[Choice, ...]:
-    return tuple(_choices_of(question=question_id))
+_choice_cache = _ChoiceCache(size=20_000)
 
 
 def attach_cached_choices(questions: Iterable[Question]) -> None:
     """Give each question its choices as if prefetched, from a per-process cache keyed by the
     question's last change: saving or deleting a choice touches its question (exams/apps.py),
     so an edited question is read afresh. Pages must treat these choices as read-only."""
-    for question in questions:
-        cached = question.choices.all()
-        cached._result_cache, cached._prefetch_done = list(_choices(question.pk, question.updated_at)), True
-        question._prefetched_objects_cache = {**getattr(question, "_prefetched_objects_cache", {}), "choices": cached}
+    questions = list(questions)
+    for question, choices in zip(questions, _choice_cache.choices(questions), strict=True):
+        set_prefetched(question, "choices", choices)
 
 
 def question_choice_ids(ids: Iterable[int]) -> list[tuple[int, str, list[int]]]:

@@ -19,12 +19,17 @@ saves are all safe to send again. SQLite never applies a failed statement or COM
 A learner's POST comes back with what they had picked: the card keeps it on the page for htmx
 (static/js/study.js shows the notice without replacing the card), and without JavaScript the page
 carries a form that sends the same fields again.
+
+The JSON APIs get JSON: the site's API (/api/) in its error shape, {"code", "message", "field"},
+and allauth's app API (/_allauth/) in allauth's, {"status", "errors": [{"code", "message"}]}; both
+with Retry-After, as the pages.
 """
 
 import contextlib
 import dataclasses
 import enum
 import functools
+import json
 import logging
 import re
 import traceback
@@ -50,6 +55,8 @@ DATABASE_FAULTS = (OperationalError, InterfaceError)
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 RETRY_AFTER_SECONDS = 5
+API_PATH = "/api/"  # the site's JSON API (api/)
+ALLAUTH_API_PATH = "/_allauth/"  # allauth's headless API, which apps sign in through
 
 
 class Outcome(enum.Enum):
@@ -161,6 +168,8 @@ def fault_response(request, exc: BaseException) -> HttpResponse:
     logger.error("database fault: %s", outcome.value, extra={
         "method": request.method, "path": request.path, "error": f"{type(exc).__name__}: {exc}",
     })
+    if request.path_info.startswith((API_PATH, ALLAUTH_API_PATH)):
+        return _json_fault_response(request, outcome, subject, verb)
     context = {
         "site_name": settings.SITE_NAME,
         "code": 503,
@@ -184,6 +193,30 @@ def fault_response(request, exc: BaseException) -> HttpResponse:
     if htmx:
         response["HX-Reswap"] = "none"  # never in place of the card: it keeps what the learner picked
     response._has_been_logged = True  # the line above; Django would log it again as an error
+    return response
+
+
+def _json_fault_response(request, outcome: Outcome, subject: str | None, verb: str | None) -> HttpResponse:
+    """fault_response for an app: the same truth in the error shape of the API it called."""
+    if outcome is Outcome.PAGE:
+        message = "Nothing could be read: our database did not respond in time. Please try again in a moment."
+    else:
+        message = f"{_message(outcome, subject, verb)} Please try again in a moment."
+    response = json_unavailable(request, "database_unavailable", message, retry_after=RETRY_AFTER_SECONDS)
+    response._has_been_logged = True
+    return response
+
+
+def json_unavailable(request, code: str, message: str, *, retry_after: int) -> HttpResponse:
+    """A 503 for an app, in the error shape of the API it called: allauth's
+    `{"status", "errors": [{"code", "message"}]}` on its paths, ours `{"code", "message", "field"}`
+    elsewhere."""
+    if request.path_info.startswith(ALLAUTH_API_PATH):
+        body = {"status": 503, "errors": [{"code": code, "message": message}]}
+    else:
+        body = {"code": code, "message": message, "field": None}
+    response = HttpResponse(json.dumps(body), status=503, content_type="application/json")
+    response["Retry-After"] = str(retry_after)
     return response
 
 

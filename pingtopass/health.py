@@ -4,15 +4,18 @@ Only the database is essential: without it the site cannot serve, and the answer
 the cache (it fails soft: pingtopass/cache.py) or the broker the site still serves, slower or
 without starting generation jobs, and the answer is 200 with status "degraded" and the part that
 failed: a load balancer that took every instance out because their shared Redis was down would
-turn a slowdown into an outage."""
+turn a slowdown into an outage. So with the backups: a failed or stale backup is "degraded"."""
 
+import json
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -59,6 +62,42 @@ def _check_broker() -> None:
         client.close()
 
 
+class BackupFailed(Exception):
+    """The last backup attempt failed."""
+
+
+class BackupStale(Exception):
+    """The last good backup is older than BACKUP_MAX_AGE_HOURS."""
+
+
+def _backup_probe() -> dict:
+    """The last backup attempt, from the status file ops writes beside the backups
+    (ops/services/backups.py): failed or stale is not ok. Before the first one there is nothing to
+    report on."""
+    if "dbbackup" not in settings.STORAGES:
+        return {"ok": True, "latency_ms": 0.0, "detail": "not configured"}
+    status = {}
+
+    def _check_backup() -> None:
+        try:
+            with storages["dbbackup"].open(settings.BACKUP_STATUS_FILE) as file:
+                status.update(json.load(file))
+        except FileNotFoundError:
+            return
+        if not status.get("ok"):
+            raise BackupFailed(status.get("error", ""))
+        age_hours = (time.time() - datetime.fromisoformat(status["last_success_at"]).timestamp()) / 3600
+        status["age_hours"] = round(age_hours, 1)
+        if settings.BACKUP_MAX_AGE_HOURS and age_hours > settings.BACKUP_MAX_AGE_HOURS:
+            raise BackupStale(f"the last good backup is {age_hours:.1f} hours old")
+
+    result = _probe(_check_backup)
+    if result["ok"] and not status:
+        result["detail"] = "no backup recorded yet"
+    result.update({key: status[key] for key in ("attempted_at", "last_success_at", "age_hours") if key in status})
+    return result
+
+
 def _probe(check: Callable[[], None]) -> dict:
     started = time.perf_counter()
     try:
@@ -77,7 +116,7 @@ def broker_configured() -> bool:
 @require_GET
 @never_cache
 def health(request):
-    checks = {"database": _probe(_check_database), "cache": _cache_probe()}
+    checks = {"database": _probe(_check_database), "cache": _cache_probe(), "backup": _backup_probe()}
     if broker_configured():
         checks["broker"] = _probe(_check_broker)
     else:

@@ -34,8 +34,8 @@ def render_markdown(text: str) -> str:
     return _render(text)
 
 
-# Rendering costs ~0.2 ms a text, and a question card shows five to ten (stem, choices, their
-# explanations): the cache holds a whole bank's worth. Entries are about 1 KB.
+# A question card shows five to ten texts (stem, choices, their explanations), each rendered the
+# same way every time: the cache holds a whole bank's worth. Entries are about 1 KB.
 @functools.lru_cache(maxsize=settings.MARKDOWN_CACHE_SIZE)
 def _render(text: str) -> str:
     html = md.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"], output_format="html")

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from accounts.audit import client_ip
 from pingtopass.cache import CacheUnavailable
+from pingtopass.clients import client_ip
 
 # What a limit does while the shared cache is unreachable and nothing can be counted. Most fail
 # open: a learner's answer or report is never refused for want of a counter. Those named here fail

@@ -4,6 +4,8 @@ Defaults give the embedded shape (SQLite files for the data and the cache, tasks
 `.env.example` lists every variable. Production values make `manage.py check --deploy` clean.
 """
 
+import os
+import sys
 from pathlib import Path
 
 import environ
@@ -19,6 +21,8 @@ SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG els
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "PingToPass"
+# The domain emails name (django.contrib.sites, set by a migration and `seed`): the first allowed host.
+SITE_DOMAIN = env("SITE_DOMAIN", default=next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*"), "localhost"))
 
 INSTALLED_APPS = [
     "pingtopass.apps.AdminConfig",  # Django's admin on our site: pingtopass/admin.py
@@ -37,10 +41,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
+    "allauth.headless",  # app sign-in for the JSON API (section "JSON API" below)
+    "corsheaders",
+    "ninja",  # the API's interactive docs, served from its static files
     "pingtopass",  # no models: its ready() installs the integer lookups (pingtopass/db/lookups.py)
     "accounts",
     "exams",
     "study",
+    # Not last: accounts syncs role permissions on the last app's post_migrate, and an app without models sends none.
+    "api",  # the JSON API at /api/v1/
+    "growth",  # our own accounts on X: opportunities, drafts, the post queue, growth metrics (staff only)
+    "ops",  # backups and restore, safe deploys, the staff analytics page
     "djstripe",
     "billing",
     "aigen",
@@ -48,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pingtopass.middleware.RequestLogMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # above anything that answers on its own, so every API answer has its CORS headers
     # A view failing for the database: 503 with the truth; given a number too large for it: 400.
     "pingtopass.faults.FaultPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -62,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastActiveMiddleware",
+    "accounts.middleware.AppSignInPauseMiddleware",
 ]
 
 ROOT_URLCONF = "pingtopass.urls"
@@ -219,9 +232,9 @@ CELERY_TIMEZONE = "UTC"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, loading the signed-in user by a compiled query
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -441,6 +454,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Rate limits (count/seconds), per signed-in user or per IP -------------------------------
 RATE_LIMITS = {
     "answer": env("RATE_LIMIT_ANSWER", default="120/60"),
+    "lab_line": env("RATE_LIMIT_LAB_LINE", default="240/60"),  # lines typed in CLI labs
     "feedback": env("RATE_LIMIT_FEEDBACK", default="10/3600"),
     "generation": env("RATE_LIMIT_GENERATION", default="20/3600"),
     # Deleting an account asks for the password: a stolen session must not be a password oracle.
@@ -459,3 +473,134 @@ ACCOUNT_RATE_LIMITS = {
 # 0: the connection's address. allauth's sign-in limits count by the same address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# --- JSON API (api/): django-ninja at /api/v1/, apps signing in through allauth's headless mode --
+# The HTML site stays: the links in the emails an app's sign-up and password reset send open its pages.
+HEADLESS_ONLY = False
+# Apps sign in at /_allauth/app/v1/ and hold a JWT access token and a refresh token; a browser signs
+# in on the site and calls the API with its session cookie and CSRF token.
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105 -- a class, not a secret
+HEADLESS_JWT_ALGORITHM = "RS256"
+HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("API_ACCESS_TOKEN_SECONDS", default=300)
+HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int("API_REFRESH_TOKEN_SECONDS", default=86400)
+# Each request reads the token's session (from the cache): an access token stops working the moment
+# its learner signs out, is deactivated or deletes the account, not minutes later.
+HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
+# The RSA key (PEM) that signs access tokens: every process must hold the same one, so production
+# refuses to start without it (api/checks.py). Development and the test suite make one at start-up,
+# and hand it to the processes they start (runserver's reloader, the suite's servers and workers).
+HEADLESS_JWT_PRIVATE_KEY = env.str("HEADLESS_JWT_PRIVATE_KEY", multiline=True, default="")
+if not HEADLESS_JWT_PRIVATE_KEY and (DEBUG or "pytest" in sys.modules):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    HEADLESS_JWT_PRIVATE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    os.environ["HEADLESS_JWT_PRIVATE_KEY"] = HEADLESS_JWT_PRIVATE_KEY
+# Browser origins other than the site's own that may call the API (an app's web build), e.g.
+# CORS_ALLOWED_ORIGINS=https://app.pingtopass.com; none by default.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|_allauth)/"
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-csrftoken", "x-session-token")
+CORS_EXPOSE_HEADERS = ("Retry-After",)
+RATE_LIMITS["api_batch"] = env("RATE_LIMIT_API_BATCH", default="60/60")  # question batches per learner
+
+# --- Growth on X (growth/): settings of the growth app only, below this line ---
+# The X API v2 through xdk (X's SDK). The base URL is a setting so tests point it at a local server.
+GROWTH_X_API_BASE_URL = env("GROWTH_X_API_BASE_URL", default="https://api.x.com")
+GROWTH_X_AUTHORIZE_BASE_URL = env("GROWTH_X_AUTHORIZE_BASE_URL", default="https://x.com/i")
+# The X app (developer portal: OAuth 2.0, type "Web App", callback https://<site>/growth/oauth/callback/).
+GROWTH_X_CLIENT_ID = env("GROWTH_X_CLIENT_ID", default="")
+GROWTH_X_CLIENT_SECRET = env("GROWTH_X_CLIENT_SECRET", default="")
+# The X app's own bearer token (app-only), for GET /2/usage/tweets: the project's post usage
+# against its cap, shown on the metrics page; empty: not read.
+GROWTH_X_APP_BEARER_TOKEN = env("GROWTH_X_APP_BEARER_TOKEN", default="")
+GROWTH_X_SCOPES = ["tweet.read", "tweet.write", "users.read", "offline.access"]
+GROWTH_X_TIMEOUT_SECONDS = env.float("GROWTH_X_TIMEOUT_SECONDS", default=15)
+# A network error is retried this many times, GROWTH_X_RETRY_BASE_SECONDS * 2**(n-1) apart.
+GROWTH_X_NETWORK_RETRIES = env.int("GROWTH_X_NETWORK_RETRIES", default=3)
+GROWTH_X_RETRY_BASE_SECONDS = env.float("GROWTH_X_RETRY_BASE_SECONDS", default=30)
+# Access and refresh tokens are stored encrypted (Fernet) with the first of these keys; the others
+# still decrypt, for rotation. Unset: a key derived from SECRET_KEY. Make one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+GROWTH_TOKEN_KEYS = env.list("GROWTH_TOKEN_KEYS", default=[])
+# Pay-per-use prices of the X API (USD). A resource read twice in one UTC day is charged once.
+GROWTH_X_PRICES = env.json("GROWTH_X_PRICES", default={
+    "post_read": "0.005", "user_read": "0.010", "post_create": "0.015", "post_create_with_url": "0.20",
+})
+# Spending limits for a calendar month (UTC): all accounts together; each account has its own cap too.
+GROWTH_X_MONTHLY_CAP_USD = env.float("GROWTH_X_MONTHLY_CAP_USD", default=100.0)
+# Reads per request: each post read costs, so searches ask for few and keep only the first page.
+GROWTH_SEARCH_MAX_RESULTS = env.int("GROWTH_SEARCH_MAX_RESULTS", default=10)
+GROWTH_OPPORTUNITY_HOURS = env.int("GROWTH_OPPORTUNITY_HOURS", default=24)  # an opportunity expires after
+# What an opportunity's score is made of (0-100 in all): weights of its parts, each part 0..1.
+GROWTH_SCORE_WEIGHTS = {"relevance": 35, "reach": 15, "velocity": 15, "recency": 15, "summoned": 20}
+GROWTH_EVERGREEN_COOLDOWN_DAYS = env.int("GROWTH_EVERGREEN_COOLDOWN_DAYS", default=30)
+GROWTH_EVERGREEN_MAX_REPOSTS = env.int("GROWTH_EVERGREEN_MAX_REPOSTS", default=3)
+GROWTH_MONTHLY_FOLLOWER_TARGET = env.int("GROWTH_MONTHLY_FOLLOWER_TARGET", default=500)
+# Where links in our posts point, with UTM tags (utm_source=x, utm_medium=social).
+GROWTH_SITE_URL = env("GROWTH_SITE_URL", default=AI_SITE_URL)
+# Tokens a draft is expected to take, for the AI budget check made before the model is called.
+GROWTH_DRAFT_ESTIMATED_COMPLETION_TOKENS = 200
+CELERY_BEAT_SCHEDULE.update({
+    "growth-ingest": {"task": "growth.ingest_due", "schedule": env.float("GROWTH_INGEST_SECONDS", default=900.0)},
+    "growth-publish-due-posts": {"task": "growth.posts_publish_due", "schedule": 60.0},
+    "growth-expire-opportunities": {"task": "growth.opportunities_expire", "schedule": 1800.0},
+    "growth-refresh-tokens": {"task": "growth.tokens_refresh_due", "schedule": 900.0},
+    "growth-collect-metrics": {"task": "growth.metrics_collect", "schedule": env.float("GROWTH_METRICS_SECONDS", default=21600.0)},
+    "growth-recycle-evergreen": {"task": "growth.evergreen_recycle", "schedule": 86400.0},
+    "growth-purge-deleted-posts": {"task": "growth.posts_purge", "schedule": 3600.0},
+})
+
+
+# --- Operations (ops/): backups, deploys, staff analytics; settings of the ops app only, below this line ---
+# After ops, whose dbrestore (ops/management/commands) takes the place of its own; not last: accounts
+# syncs role permissions on the last app's post_migrate, and dbbackup has no models to send one.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("ops") + 1, "dbbackup")
+APP_VERSION = env("APP_VERSION", default="")  # what a backup's manifest records; else `git describe`
+# Backups (django-dbbackup): `manage.py dbbackup -z`, `manage.py dbrestore`, `manage.py mediabackup -z`.
+# Where they go: a folder by default (BACKUP_DIR); any Django storage backend in production, e.g.
+# BACKUP_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+# BACKUP_STORAGE_OPTIONS='{"bucket_name": "ptp-backups", "location": "db"}' (credentials as for media).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+if "pytest" in sys.modules and not env("BACKUP_DIR", default=""):
+    import tempfile
+
+    # Never a developer's own backups; made only when a test writes a backup there.
+    BACKUP_DIR = Path(tempfile.gettempdir()) / f"pingtopass-test-backups-{os.getpid()}"
+STORAGES["dbbackup"] = {
+    "BACKEND": env("BACKUP_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env.json("BACKUP_STORAGE_OPTIONS", default={})
+    or {"location": str(BACKUP_DIR), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+# django-dbbackup picks a connector by ENGINE; ours are custom backends (ops/connectors.py).
+DBBACKUP_CONNECTOR_MAPPING = {
+    "pingtopass.db.sqlite": "ops.connectors.SQLiteConnector",
+    "pingtopass.db.libsql": "ops.connectors.LibSQLConnector",
+    "django.db.backends.postgresql": "ops.connectors.PostgreSQLConnector",
+}
+DBBACKUP_BACKUP_METADATA_SETTER = "ops.manifest.backup_metadata"  # the manifest: time, version, row counts
+# In file names instead of the host's name, which changes with every container.
+DBBACKUP_HOSTNAME = env("BACKUP_SERVER_NAME", default="pingtopass")
+DBBACKUP_SEND_EMAIL = False  # a failed backup is logged and shown in /health/
+BACKUP_MEDIA = env.bool("BACKUP_MEDIA", default=True)  # the daily backup takes uploaded files too
+# Kept: the newest backup of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY weeks,
+# and the last BACKUP_KEEP_PREDEPLOY taken by `manage.py deploy`.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_KEEP_PREDEPLOY = env.int("BACKUP_KEEP_PREDEPLOY", default=3)
+# /health/ reports the backup "stale" when the last good one is older than this (0: never).
+BACKUP_MAX_AGE_HOURS = env.float("BACKUP_MAX_AGE_HOURS", default=26)
+BACKUP_STATUS_FILE = "backup-status.json"  # in the backup storage: the last attempt, for /health/
+BACKUP_HOUR_UTC = env.int("BACKUP_HOUR_UTC", default=3)
+from celery.schedules import crontab  # noqa: E402 -- the ops block keeps to itself
+
+# The daily backup, then the pruning of old ones; a failure is logged and shown in /health/.
+CELERY_BEAT_SCHEDULE["backup-daily"] = {"task": "ops.backup_take_daily", "schedule": crontab(hour=BACKUP_HOUR_UTC, minute=17)}
+# The staff analytics page (/ops/analytics/) is computed at most this often.
+OPS_ANALYTICS_CACHE_SECONDS = env.int("OPS_ANALYTICS_CACHE_SECONDS", default=300)
+# Prometheus metrics at /metrics (ops/metrics.py): for these addresses (the scraper's, as the
+# server sees it), or any address sending "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -6,14 +6,36 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from exams.models import Objective, Question
+from exams.models import Exam, Objective, Question
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import progress_catch_up, readiness_at, reviews_due_by, week_start
+from study.progress import progress_catch_up, readiness_at, week_start
+from study.scheduling import reviews_due_by
+from study.selectors import with_scores
 
 TREND_WEEKS = 12
 AREAS_SHOWN = 3
+WEAKEST_SHOWN = 5  # the exam page's short list; every objective stays one click away
+
+
+def percent_shown(fraction: float) -> str:
+    """A probability as a learner should read it: never "0%" or "100%", which no estimate is."""
+    if fraction < 0.01:
+        return "under 1%"
+    if fraction > 0.99:
+        return "over 99%"
+    return f"{round(100 * fraction)}%"
+
+
+def readiness_shown(progress: ExamProgress | None) -> dict | None:
+    """Readiness and its likely range in words ("under 1%", "likely under 1% to 6%"), or None
+    while it is not known."""
+    if progress is None or progress.readiness is None:
+        return None
+    low, high = percent_shown(progress.readiness_low), percent_shown(progress.readiness_high)
+    return {"value": percent_shown(progress.readiness), "band": f"likely {low}" if low == high else f"likely {low} to {high}",
+            "bar": round(100 * progress.readiness), "ready": progress.readiness >= est.READY_THRESHOLD}
 
 
 @dataclass
@@ -24,6 +46,7 @@ class ExamDashboard:
     strong: list[dict] = field(default_factory=list)
     due_today: int = 0
     trend: dict = field(default_factory=dict)
+    mocks: dict = field(default_factory=dict)  # the learner's exam simulation scores over time
     idle_days: int = 0  # days since the last answer, when readiness was aged to today
 
     @property
@@ -41,6 +64,10 @@ class ExamDashboard:
     @property
     def answers_to_readiness(self) -> int:
         return max(est.MIN_ANSWERS_FOR_READINESS - self.progress.answered, 0)
+
+    @property
+    def readiness_shown(self) -> dict | None:
+        return readiness_shown(self.progress)
 
 
 def streak_days(days: list[date], today: date) -> int:
@@ -99,7 +126,11 @@ def dashboard_for(user) -> dict:
         .values_list("exam_id").annotate(n=Count("id"))
     )
     days = list(StudyDay.objects.filter(user=user, date__gte=today - timedelta(days=400)).values_list("date", "study_seconds"))
-    recent = list(StudySession.objects.filter(user=user).select_related("exam").order_by("-started_at")[:5])
+    recent = with_scores(StudySession.objects.filter(user=user).select_related("exam").order_by("-started_at")[:5])
+    simulations = list(
+        StudySession.objects.finished().filter(user=user, exam_id__in=exam_ids, mode=StudySession.Mode.EXAM)
+        .order_by("submitted_at").only("pk", "exam_id", "submitted_at", "scaled_score", "passed")
+    )
     sessions_done = StudySession.objects.filter(user=user).aggregate(
         finished=Count("id", filter=Q(status=StudySession.Status.SUBMITTED))
     )["finished"]
@@ -130,6 +161,8 @@ def dashboard_for(user) -> dict:
         board.weak = areas[:AREAS_SHOWN]
         board.strong = [a for a in reversed(areas[AREAS_SHOWN:])][:AREAS_SHOWN] if len(areas) > AREAS_SHOWN else []
         board.trend = _trend([s for s in stats if s.exam_id == progress.exam_id], week_start(today))
+        board.mocks = mock_score_chart([s for s in simulations if s.exam_id == progress.exam_id][-MOCKS_CHARTED:],
+                                       progress.exam)
         exams.append(board)
 
     return {
@@ -145,6 +178,32 @@ def dashboard_for(user) -> dict:
         "min_mastery_answers": est.MIN_ANSWERS_FOR_MASTERY,
         "min_readiness_answers": est.MIN_ANSWERS_FOR_READINESS,
         "ready_threshold": round(100 * est.READY_THRESHOLD),
+    }
+
+
+MOCKS_CHARTED = 20
+MOCK_CHART = {"width": 300, "height": 120}  # drawn at about its size in a narrow card: its text stays readable
+
+
+def mock_score_chart(simulations: list[StudySession], exam: Exam) -> dict:
+    """The learner's exam simulation scores over time (oldest first) as SVG coordinates on the
+    exam's scale, with its passing score drawn across; classes, not styles (the CSP allows none)."""
+    width, height = MOCK_CHART["width"], MOCK_CHART["height"]
+    span = (exam.score_max - exam.score_min) or 1
+
+    def y(score: int) -> float:
+        return round(height - height * (min(max(score, exam.score_min), exam.score_max) - exam.score_min) / span, 1)
+
+    step = width / (len(simulations) - 1) if len(simulations) > 1 else 0
+    points = [
+        {"x": round(i * step, 1) if step else width / 2, "y": y(s.scaled_score or exam.score_min), "score": s.scaled_score,
+         "passed": s.passed, "when": s.submitted_at, "pk": s.pk}
+        for i, s in enumerate(simulations)
+    ]
+    return {
+        **MOCK_CHART, "points": points, "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "pass_y": y(exam.passing_score), "top_label": exam.score_max, "bottom_label": exam.score_min,
+        "passing": exam.passing_score, "best": max((p["score"] or 0 for p in points), default=None),
     }
 
 
@@ -168,22 +227,36 @@ def _readiness_age(progress: ExamProgress, mine: dict, now: datetime) -> int:
     return int(idle)
 
 
-def objective_mastery_for(user, exam) -> list[dict]:
-    """Every objective of the exam by blueprint domain (exams.selectors.exam_blueprint), with the
-    learner's mastery (or how many answers it still needs): two queries, whatever the history."""
+def exam_standing(user, exam) -> dict:
+    """The learner's standing on one exam for its page: readiness in words with what would move it,
+    the weakest objectives, and every objective by blueprint domain (weakest first within each)
+    with its mastery or how many answers it still needs. Two queries, whatever the history."""
     progress_catch_up(user=user)
     progress = ExamProgress.objects.filter(user=user, exam=exam).first()
     mine = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user, exam=exam)}
+    if progress is not None:
+        progress.exam = exam
+        _readiness_age(progress, mine, timezone.now())
     overall = (progress.theta, progress.variance) if progress else (est.PRIOR_MEAN, est.PRIOR_VARIANCE)
-    domains = []
+    domains, measured = [], []
     for domain in exam_blueprint(exam):
         rows = []
         for objective in domain.objectives:
             m = mine.get(objective.pk)
             answered = m.answered if m else 0
             mastery = _mastery_percent(m, overall) if m else None
-            rows.append({"objective": objective, "answered": answered, "correct": m.correct if m else 0,
-                         "mastery": mastery, "needs": max(0, est.MIN_ANSWERS_FOR_MASTERY - answered)})
+            row = {"objective": objective, "answered": answered, "correct": m.correct if m else 0, "mastery": mastery,
+                   "needs": max(0, est.MIN_ANSWERS_FOR_MASTERY - answered), "domain": domain}
+            rows.append(row)
+            if mastery is not None:
+                measured.append(row)
+        rows.sort(key=lambda r: (r["mastery"] is None, r["mastery"] or 0))  # stable: blueprint order otherwise
         domains.append({"domain": domain, "objectives": rows, "answered": sum(r["answered"] for r in rows),
                         "known": sum(r["mastery"] is not None for r in rows)})
-    return domains
+    measured.sort(key=lambda r: r["mastery"])
+    unmeasured = sum(len(d["objectives"]) - d["known"] for d in domains)
+    # The biggest lever: the objective whose shortfall weighs most in the exam (its domain's weight).
+    lever = max(measured, key=lambda r: (100 - r["mastery"]) * r["domain"].weight, default=None)
+    return {"progress": progress, "readiness": readiness_shown(progress), "domains": domains,
+            "weakest": measured[:WEAKEST_SHOWN], "unmeasured": unmeasured, "lever": lever,
+            "answers_to_readiness": max(est.MIN_ANSWERS_FOR_READINESS - (progress.answered if progress else 0), 0)}

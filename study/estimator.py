@@ -83,16 +83,19 @@ def forgotten(theta: float, idle_days: float, half_life: float | None = None) ->
     return FORGETTING_FLOOR + (theta - FORGETTING_FLOOR) * retained(idle_days, half_life)
 
 
-def ability_update(theta: float, variance: float, *, correct: bool, difficulty: int, guess: float = 0.0,
+def ability_update(theta: float, variance: float, *, correct: bool | float, difficulty: int, guess: float = 0.0,
                    idle_days: float = 0.0, drift: float = LEARNING_DRIFT) -> tuple[float, float]:
     """The estimate after one answer given idle days after the previous one: aged (forgetting),
-    widened by the drift (learning), then moved by the answer as far as it is informative."""
+    widened by the drift (learning), then moved by the answer as far as it is informative.
+    `correct` may be a fraction (partial credit): the outcome y in the Bernoulli likelihood
+    p^y (1-p)^(1-y), which for y of 0 or 1 is the plain right-or-wrong update."""
     theta = forgotten(theta, idle_days)
     variance = min(PRIOR_VARIANCE, variance + drift)
     s = sigmoid(theta - difficulty_logit(difficulty))
     p = guess + (1.0 - guess) * s
     slope = (1.0 - guess) * s * (1.0 - s)  # dp/dθ
-    score = slope / p if correct else -slope / (1.0 - p)  # d log-likelihood / dθ
+    y = float(correct)
+    score = slope * (y / p - (1.0 - y) / (1.0 - p))  # d log-likelihood / dθ
     new_variance = 1.0 / (1.0 / variance + slope * slope / (p * (1.0 - p)))
     return theta + new_variance * score, new_variance
 

@@ -43,6 +43,9 @@ class StudySession(models.Model):
     current_position = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="Timed practice paused here: the clock stands still until it resumes.")
+    paused_seconds = models.FloatField(default=0, help_text="How long its pauses lasted, in all.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     expired = models.BooleanField(default=False, help_text="Submitted by the server when time ran out.")
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -77,6 +80,12 @@ class StudySession(models.Model):
         return self.deadline is not None
 
     @property
+    def forward_only(self) -> bool:
+        """An exam simulation of an exam that moves forward only (its profile: Cisco): no going
+        back to an earlier question, no review screen before submitting."""
+        return self.mode == self.Mode.EXAM and self.exam.forward_only
+
+    @property
     def gives_instant_feedback(self) -> bool:
         return self.mode in (self.Mode.PRACTICE, self.Mode.ADAPTIVE)
 
@@ -93,33 +102,41 @@ class StudySession(models.Model):
         answer is right lets a learner try choices until the exam is perfect."""
         return self.is_finished or self.gives_instant_feedback
 
+    @property
+    def can_pause(self) -> bool:
+        """Timed practice can stop its clock; an exam simulation, like the real exam, cannot."""
+        return self.deadline is not None and self.mode != self.Mode.EXAM and not self.is_finished
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
     def is_expired(self, now=None) -> bool:
-        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+        """Past the deadline; never while paused (resuming moves the deadline on by the pause)."""
+        return self.deadline is not None and not self.is_paused and (now or timezone.now()) >= self.deadline
 
     def seconds_left(self, now=None) -> int | None:
         if self.deadline is None:
             return None
-        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+        return max(0, int((self.deadline - (self.paused_at or now or timezone.now())).total_seconds()))
 
     @property
     def time_used(self) -> timedelta:
-        end = self.submitted_at or timezone.now()
+        """Time on the clock: from the start to the submission (or now, or the deadline), pauses left out."""
+        end = self.submitted_at or self.paused_at or timezone.now()
         if self.deadline is not None:
             end = min(end, self.deadline)
-        return end - self.started_at
+        return end - self.started_at - timedelta(seconds=self.paused_seconds)
 
     @property
     def time_allowed(self) -> timedelta | None:
-        return self.deadline - self.started_at if self.deadline else None
+        return self.deadline - self.started_at - timedelta(seconds=self.paused_seconds) if self.deadline else None
 
     @property
     def percent(self) -> int | None:
         if self.correct_count is None or not self.question_total:
             return None
         return round(100 * self.correct_count / self.question_total)
-
-
-_PICK_TYPES = ("single", "multiple", "truefalse")
 
 
 class SessionItem(models.Model):
@@ -142,10 +159,17 @@ class SessionItem(models.Model):
     reason = models.CharField(max_length=120, blank=True, help_text="Why adaptive practice chose it.")
     response = models.JSONField(null=True, blank=True, help_text="Selected choice ids, or the order/matching given.")
     is_correct = models.BooleanField(null=True, blank=True)
+    # How right the answer is, 0 to 1 (partial credit for the parts of a performance-based question).
+    score = models.FloatField(null=True, blank=True)
+    # An exam profile's unscored item: answered like any other, never counted in the score.
+    unscored = models.BooleanField(default=False)
+    # Work in progress that is not yet an answer (a CLI lab's typed lines per device).
+    draft = models.JSONField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.FloatField(default=0)
     confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, null=True, blank=True)
     flagged = models.BooleanField(default=False)
+    struck = models.JSONField(default=list, blank=True, help_text="Choice ids the learner struck out as eliminated.")
     shown_at = models.DateTimeField(null=True, blank=True, help_text="When the question first appeared.")
     progress_pending = models.BooleanField(
         default=False, help_text="Answered with instant feedback; not yet folded into progress (study.progress)."
@@ -178,39 +202,32 @@ class SessionItem(models.Model):
 
     @property
     def picked_choice_ids(self) -> set[int]:
-        """Choice ids the learner picked (single, multiple and true/false questions)."""
-        return set(self.response) if isinstance(self.response, list) and self.question.type in _PICK_TYPES else set()
+        """Choice ids the learner picked, where picking is what an answer to its type is."""
+        return self.question.kind.picked_ids(self.response) if self.response is not None else set()
 
-    def ordering_position(self, choice_id: int) -> int | None:
-        """The 1-based position the learner gave this step, if they answered an ordering question."""
-        if isinstance(self.response, list) and self.question.type == "ordering" and choice_id in self.response:
-            return self.response.index(choice_id) + 1
-        return None
-
-    def matching_index(self, choice_id: int) -> int | None:
-        """Index in `match_order` of the target the learner matched to this item."""
-        if isinstance(self.response, dict):
-            target = self.response.get(str(choice_id))
-            if target in self.match_order:
-                return self.match_order.index(target)
-        return None
+    @property
+    def outcome(self) -> float:
+        """How right the answer was, 0 to 1 (answers saved before partial credit: right or wrong)."""
+        return self.score if self.score is not None else float(bool(self.is_correct))
 
     def answer_summary(self, choices_by_id: dict) -> list[str]:
         """The learner's answer in words, in the order the question showed its choices (review
-        pages, the data export). Never in the stored order: that follows choice ids, and the
-        order of ids can tell which choice is right."""
+        pages, the data export)."""
         if self.response is None:
             return []
-        if self.question.type == "ordering":
-            return [f"{n}. {choices_by_id[pk].text}" for n, pk in enumerate(self.response, start=1) if pk in choices_by_id]
-        shown = [pk for pk in self.choice_order if pk in choices_by_id]
-        if self.question.type == "matching":
-            return [
-                f"{choices_by_id[left].text} → {choices_by_id[right].match_text}"
-                for left in shown
-                if (right := self.response.get(str(left))) in choices_by_id
-            ]
-        return [choices_by_id[pk].text for pk in shown if pk in self.response]
+        return self.question.kind.summary(self.response, choice_order=self.choice_order, choices_by_id=choices_by_id,
+                                          question=self.question)
+
+    @property
+    def guessing_chance(self) -> float:
+        """The chance that a valid answer made at random is right (the readiness estimator's floor)."""
+        return self.question.kind.guessing_chance(
+            options=len(self.choice_order), match_options=len(self.match_order), choose_count=self.question.choose_count
+        )
+
+
+# The confidence chips' (value, label) pairs, worked out once: the enum works them out afresh on every read.
+CONFIDENCE_CHOICES = tuple(SessionItem.Confidence.choices)
 
 
 class Bookmark(models.Model):
@@ -274,6 +291,7 @@ class ExamProgress(models.Model):
     readiness_low = models.FloatField(null=True, blank=True)
     readiness_high = models.FloatField(null=True, blank=True)
     last_answer_at = models.DateTimeField(null=True, blank=True)
+    exam_date = models.DateField(null=True, blank=True, help_text="The day the learner sits the real exam, if they said.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "exam"], name="progress_unique_per_exam")]

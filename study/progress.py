@@ -1,75 +1,40 @@
-"""Progress, mastery, readiness and review scheduling, folded in from answers as they accumulate."""
+"""Where mastery and readiness are computed: answers folded into each learner's progress, mastery
+per objective, streak days, weekly figures and review cards (scheduled by study.scheduling), in
+batches as they accumulate. The estimates themselves are study.estimator's."""
 
-import functools
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
-from fsrs import Card, Rating, Scheduler
+from fsrs import Rating
 
-from exams.models import Exam, Question
+from exams.models import Exam
 from exams.selectors import exam_blueprint
-from pingtopass.db.prepared import PreparedQuery, PreparedUpdate
+from study import compiled_queries as compiled
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, SessionItem, StudyDay, WeeklyStat
-
-# No learning steps: FSRS's default re-asks a question 1 and 10 minutes after it is first seen,
-# which suits flashcards, not a question bank studied in sessions. Reviews here are whole days
-# ("due today"), and "Missed questions" is the way to retry a wrong answer at once.
-_scheduler = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+from study.scheduling import FINAL_DAYS, card_reviewed, review_due, review_rating
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def reviews_due_by(user, now: datetime) -> datetime:
-    """Reviews "due today" are those due before the learner's midnight: the dashboard counts them
-    and the "Due reviews" session draws them, so the number and the session agree."""
-    today = now.astimezone(user.zone).date()
-    return datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=user.zone)
-
-
-def review_rating(*, correct: bool, confidence: int | None, seconds: float, pace_seconds: float) -> Rating:
-    """Wrong → Again; right but guessing → Hard; right quickly and certain → Easy; right → Good."""
-    if not correct:
-        return Rating.Again
-    if confidence == SessionItem.Confidence.LOW:
-        return Rating.Hard
-    if confidence == SessionItem.Confidence.HIGH and 0 < seconds <= pace_seconds / 2:
-        return Rating.Easy
-    return Rating.Good
-
-
-def guessing_chance(item: SessionItem) -> float:
-    """The chance that a valid answer picked at random is right: one in the number of valid answers
-    (a choice among four, two among five, an order of four steps ...). Read from the item as the
-    fold has it, so the estimator knows it without a query."""
-    question, options = item.question, len(item.choice_order)
-    if options < 1:
-        return 0.0
-    if question.type == Question.Type.ORDERING:
-        return 1 / math.factorial(options)
-    if question.type == Question.Type.MATCHING:
-        return 1 / math.perm(max(len(item.match_order), options), options)
-    return 1 / math.comb(options, min(question.choose_count, options))
-
-
-def fold_answer(row, *, correct: bool, difficulty: int, guess: float, at: datetime, drift: float) -> None:
+def fold_answer(row, *, correct: bool | float, difficulty: int, guess: float, at: datetime, drift: float) -> None:
     """One answer into a progress or mastery row (or anything with their fields, as the calibration
     command's synthetic learners have): the estimate aged from the row's last answer, then updated.
-    A row's first answer starts from the prior, whatever the row was created with."""
+    A row's first answer starts from the prior, whatever the row was created with. `correct` may be
+    partial credit (0 to 1); only a whole answer counts as a correct one."""
     if not row.answered:
         row.theta, row.variance = est.PRIOR_MEAN, est.PRIOR_VARIANCE
     row.theta, row.variance = est.ability_update(row.theta, row.variance, correct=correct, difficulty=difficulty,
                                                  guess=guess, idle_days=est.idle_days(row.last_answer_at, at), drift=drift)
     row.answered += 1
-    row.correct += correct
+    row.correct += correct >= 1
     row.last_answer_at = at
 
 
@@ -99,16 +64,6 @@ def _locked(model, **lookup):
     return row
 
 
-@functools.cache
-def _prepared_bump(model, adds: tuple[str, ...], sets: tuple[str, ...], where: tuple[str, ...]) -> PreparedUpdate:
-    """`_bump`'s UPDATE for one model and set of fields, compiled once per process
-    (pingtopass/db/prepared.py): building it cost more than running it, twice in every fold."""
-    return PreparedUpdate(lambda **v: (
-        model.objects.filter(**{k: v[f"where_{k}"] for k in where}),
-        {**{k: F(k) + v[f"add_{k}"] for k in adds}, **{k: v[f"set_{k}"] for k in sets}},
-    ))
-
-
 def _add(model, values: dict, also: dict | None = None, **lookup) -> int:
     """Add to counters of the row for `lookup` (and set `also`); returns the rows changed (0: not there)."""
     also = also or {}
@@ -116,7 +71,7 @@ def _add(model, values: dict, also: dict | None = None, **lookup) -> int:
               for k, v in lookup.items()}
     if any(v is None for v in also.values()):  # NULL is no prepared value (a readiness not known yet)
         return model.objects.filter(**lookup).update(**{k: F(k) + v for k, v in values.items()}, **also)
-    return _prepared_bump(model, tuple(values), tuple(also), tuple(lookup))(
+    return compiled.bump(model, tuple(values), tuple(also), tuple(lookup))(
         **{f"where_{k}": v for k, v in lookup.items()},
         **{f"add_{k}": v for k, v in values.items()},
         **{f"set_{k}": v for k, v in also.items()},
@@ -142,8 +97,7 @@ def _bump(model, values: dict, also: dict | None = None, **lookup) -> None:
 # each learner's progress row still has the answer count it was read with (every fold raises it;
 # where the row was missing it must still be). On SQLite every write transaction queues for the
 # one writer's lock, and planning a session's fold inside it held the lock for a whole submit
-# (bench/worker_probe.py: 27 ms of every submit's 41, a third of the lock's busy time at 1,000
-# learners). Should the check fail (another tab or the periodic task folded meanwhile), the
+# (docs/performance-history.md, 1-2 December). Should the check fail (another tab or the periodic task folded meanwhile), the
 # batch is folded again the careful way, planned and written under the locks, as before.
 
 
@@ -205,24 +159,8 @@ def _count_answers(items: list[SessionItem]) -> None:
         total[2] += item.time_spent_seconds
     for question_id in sorted(totals):
         answered, correct, seconds = totals[question_id]
-        _add_answers(question=question_id, answered=answered, correct=correct, seconds=float(seconds))
+        compiled.add_answers(question=question_id, answered=answered, correct=correct, seconds=float(seconds))
 
-
-# Compiled once per process (pingtopass/db/prepared.py): a CASE over a session's twenty
-# questions cost more to build than twenty of these cost to run.
-_add_answers = PreparedUpdate(lambda question, answered, correct, seconds: (
-    Question.objects.filter(pk=question),
-    {"times_answered": F("times_answered") + answered, "times_correct": F("times_correct") + correct,
-     "total_answer_seconds": F("total_answer_seconds") + seconds},
-))
-
-
-# A row per objective the answers touched, compiled once per process: bulk_update's CASE over
-# them cost more to build than the rows cost to write (a quarter of a practice submit's CPU).
-_set_mastery = PreparedUpdate(lambda pk, theta, variance, answered, correct, last_answer_at: (
-    ObjectiveMastery.objects.filter(pk=pk),
-    {"theta": theta, "variance": variance, "answered": answered, "correct": correct, "last_answer_at": last_answer_at},
-))
 
 _PROGRESS_FIELDS = ("answered", "correct", "study_seconds", "theta", "variance", "readiness", "readiness_low",
                     "readiness_high", "last_answer_at")
@@ -249,14 +187,14 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
                         new_cards=[], changed_cards=[])
     masteries = fold.masteries
     for n, item in enumerate(items):
-        question, now, correct = item.question, item.answered_at, bool(item.is_correct)
+        question, now, correct = item.question, item.answered_at, item.outcome
         mastery = masteries.get(question.objective_id)
         if mastery is None:
             mastery = ObjectiveMastery(user=user, exam=exam, objective_id=question.objective_id, variance=est.PRIOR_VARIANCE)
             masteries[question.objective_id] = mastery
             fold.created.add(question.objective_id)
         fold.touched.add(question.objective_id)
-        guess = guessing_chance(item)
+        guess = item.guessing_chance
         for row, drift in ((mastery, est.OBJECTIVE_DRIFT), (progress, est.LEARNING_DRIFT)):
             fold_answer(row, correct=correct, difficulty=question.difficulty, guess=guess, at=now, drift=drift)
         progress.study_seconds += item.time_spent_seconds
@@ -265,7 +203,7 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
         fold.days[local_day][1] += item.time_spent_seconds
         week = fold.weeks.setdefault(week_start(local_day), {"answered": 0, "correct": 0})
         week["answered"] += 1
-        week["correct"] += correct
+        week["correct"] += correct >= 1
         following = items[n + 1].answered_at.astimezone(user.zone).date() if n + 1 < len(items) else None
         if following is None or week_start(following) != week_start(local_day):
             # The week's readiness is the readiness after its last answer.
@@ -283,26 +221,31 @@ def _plan_fold(items: list[SessionItem], *, lock: bool) -> _LearnerFold:
 
 
 def _plan_reviews(fold: _LearnerFold, items: list[SessionItem], *, lock: bool) -> None:
+    """The answered questions' review cards: FSRS's schedule, aimed at the learner's exam day if
+    they set one (study.scheduling.review_due)."""
     session = items[0].session
     user, exam = session.user, session.exam
     pace = exam.duration_minutes * 60 / exam.question_count
+    exam_day, weak = fold.progress.exam_date, set()
+    if exam_day is not None and (exam_day - items[-1].answered_at.astimezone(user.zone).date()).days <= FINAL_DAYS:
+        from study.planning import weak_objective_ids  # planning reads readiness from this module
+
+        weak = weak_objective_ids(fold.progress, fold.masteries)
     cards = ReviewCard.objects.filter(user=user, question_id__in={i.question_id for i in items})
     cards = {c.question_id: c for c in (cards.select_for_update() if lock else cards)}
     new, changed = {}, set()  # question id → card
     for item in items:
-        rating = review_rating(correct=bool(item.is_correct), confidence=item.confidence,
+        rating = review_rating(correct=item.outcome >= 1, confidence=item.confidence,
                                seconds=item.time_spent_seconds, pace_seconds=pace)
         existing = cards.get(item.question_id)
-        # A new card's id is its creation time in epoch milliseconds; given, fsrs does not
-        # sleep a millisecond per card to keep ids apart.
-        card = Card.from_dict(existing.card) if existing else Card(card_id=int(item.answered_at.timestamp() * 1000))
-        card, _ = _scheduler.review_card(card, rating, item.answered_at.astimezone(UTC))  # fsrs insists on datetime.UTC
+        card = card_reviewed(existing.card if existing else None, rating, item.answered_at)
+        due = review_due(card, exam_day=exam_day, zone=user.zone, weak=item.question.objective_id in weak)
         if existing is None:
             existing = cards[item.question_id] = new[item.question_id] = ReviewCard(
                 user=user, question_id=item.question_id, exam=exam)
         elif item.question_id not in new:
             changed.add(item.question_id)
-        existing.card, existing.due, existing.last_rating = card.to_dict(), card.due, int(rating)
+        existing.card, existing.due, existing.last_rating = card.to_dict(), due, int(rating)
         existing.reviews += 1
         existing.lapses += rating == Rating.Again
     fold.new_cards = list(new.values())
@@ -327,7 +270,7 @@ def _write_fold(fold: _LearnerFold) -> None:
     ObjectiveMastery.objects.bulk_create([fold.masteries[oid] for oid in fold.created])
     for oid in sorted(fold.touched - fold.created):
         m = fold.masteries[oid]
-        _set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
+        compiled.set_mastery(pk=m.pk, theta=float(m.theta), variance=float(m.variance), answered=m.answered, correct=m.correct,
                      last_answer_at=m.last_answer_at)
     _write_counters(fold, StudyDay, "date", fold.days_there, {
         day: ({"answered": answered, "study_seconds": seconds}, {}) for day, (answered, seconds) in fold.days.items()
@@ -362,17 +305,9 @@ def progress_catch_up(*, user) -> int:
     """Fold the learner's pending practice answers into their progress before it is read (a
     page, a selection, an export). Returns how many were folded; with none pending it is one
     indexed read and takes no write lock."""
-    if not _pending_probe(user=user.pk):
+    if not compiled.pending_probe(user=user.pk):
         return 0
-    return _fold_pending(_pending_of(user.pk), user=user)
-
-
-def _pending_of(user_id: int):
-    return SessionItem.objects.filter(progress_pending=True, session__user_id=user_id)
-
-
-# Every page that shows progress asks first, so the question is compiled once per process.
-_pending_probe = PreparedQuery(lambda user: _pending_of(user).only("pk").order_by()[:1])
+    return _fold_pending(compiled.pending_of(user.pk), user=user)
 
 
 def progress_catch_up_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, pro_subscription
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a
 # thread with a running loop unless told it is safe (it is: the test thread is not async code).
@@ -77,8 +77,15 @@ def learner_client(client, learner):
     return client
 
 
+@pytest.fixture
+def pro(learner):
+    """The learner is on Pro (a real active subscription). Everyone else is on Free, as in
+    production, unless a test gives them Pro too (tests.factories.pro_subscription)."""
+    return pro_subscription(learner)
+
+
 def make_user_with_role(role: str, email: str):
-    from accounts.roles import user_set_role
+    from accounts.services import user_set_role
 
     user = UserFactory(email=email)
     user_set_role(user=user, role=role)

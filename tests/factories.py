@@ -76,6 +76,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     difficulty = 3
     review_status = Question.ReviewStatus.APPROVED
     reviewed_at = factory.LazyFunction(timezone.now)
+    simulation_data = factory.LazyAttribute(lambda q: SIMULATION_SAMPLES.get(q.type, dict)())
 
     @factory.post_generation
     def choices(self, create, extracted, **kwargs):
@@ -89,7 +90,60 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             )
 
 
+def firewall_table() -> dict:
+    """A first-match firewall: three rules to complete (a dropdown, a network, a port)."""
+    return {
+        "columns": [{"key": "action", "label": "Action", "kind": "choice", "options": ["Allow", "Deny"]},
+                    {"key": "source", "label": "Source", "kind": "network"},
+                    {"key": "port", "label": "Port", "kind": "port"}],
+        "rows": [
+            {"label": "1", "cells": {"action": {"answer": "Allow"}, "source": {"answer": "10.1.0.0/16"}, "port": {"answer": "443"}},
+             "explanation": "Staff reach the web server over HTTPS."},
+            {"label": "2", "cells": {"action": {"answer": "Deny"}, "source": {"given": "any"}, "port": {"answer": "23"}},
+             "explanation": "Telnet is refused from anywhere."},
+            {"label": "3", "cells": {"action": {"answer": "Deny"}, "source": {"given": "any"}, "port": {"given": "any"}},
+             "explanation": "The last rule denies what nothing above allowed."},
+        ],
+        "order": "ordered", "first_match": True, "grading": "cell",
+    }
+
+
+def network_hotspot() -> dict:
+    """Three zones on a small drawn network; three labels, one a decoy."""
+    return {
+        "width": 800, "height": 400,
+        "drawing": [{"shape": "rect", "x": .02, "y": .4, "w": .16, "h": .2, "label": "Internet"},
+                    {"shape": "rect", "x": .8, "y": .4, "w": .18, "h": .2, "label": "Web servers"},
+                    {"shape": "line", "points": [[.18, .5], [.8, .5]]}],
+        "zones": [{"id": "edge", "label": "Where the Internet link enters", "shape": "rect", "coords": [.25, .35, .15, .3]},
+                  {"id": "front", "label": "In front of the web servers", "shape": "circle", "coords": [.65, .5, .08]},
+                  {"id": "lan", "label": "Inside the server LAN", "shape": "polygon", "coords": [[.8, .7], [.98, .7], [.9, .95]]}],
+        "tokens": [{"id": "fw", "label": "Firewall"}, {"id": "waf", "label": "WAF"}, {"id": "ap", "label": "Access point"}],
+        "key": {"edge": "fw", "front": "waf"},
+        "explanations": {"fw": "The firewall filters at the network edge.", "waf": "The WAF inspects HTTP in front of the web tier."},
+    }
+
+
+def router_lab() -> dict:
+    """One router: address G0/0/1 and bring it up, and name the router."""
+    return {
+        "devices": [{"name": "R1", "platform": "router", "cabled": ["g0/0/0", "g0/0/1"],
+                     "config": "hostname Router\ninterface g0/0/0\n ip address 10.0.0.1 255.255.255.252\n no shutdown\n",
+                     "task": "Name the router **EDGE1**, give G0/0/1 the first usable address of 192.168.10.0/24 and bring it up."}],
+        "checks": [
+            {"kind": "hostname", "value": "EDGE1", "says": "The router is named EDGE1", "points": 1},
+            {"kind": "interface", "name": "g0/0/1", "ip": "192.168.10.1/24", "shutdown": False, "points": 2,
+             "says": "G0/0/1 has 192.168.10.1/24 and is up", "explanation": "`no shutdown` brings an interface up."},
+        ],
+    }
+
+
+SIMULATION_SAMPLES = {"table": firewall_table, "hotspot": network_hotspot, "cli": router_lab}
+
+
 def _default_choices(question):
+    if not question.kind.uses_choices:
+        return []
     n = question.pk
     if question.type == Question.Type.TRUE_FALSE:
         return [("True", True, ""), ("False", False, "")]
@@ -120,6 +174,17 @@ class SessionItemFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     question = factory.SubFactory(QuestionFactory)
     choice_order = factory.LazyAttribute(lambda item: list(item.question.choices.values_list("id", flat=True)))
+
+
+def session_with_questions(*, user, questions: int = 3, **fields) -> StudySession:
+    """One of the user's sessions (practice unless `mode` says otherwise) on an exam of its own,
+    with `questions` single-choice questions at positions 1 to n."""
+    exam = ExamFactory()
+    objective = ObjectiveFactory(domain__exam=exam)
+    session = StudySessionFactory(user=user, exam=exam, question_total=questions, **fields)
+    for position in range(1, questions + 1):
+        SessionItemFactory(session=session, position=position, question=QuestionFactory(objective=objective))
+    return session
 
 
 class BookmarkFactory(factory.django.DjangoModelFactory):
@@ -195,6 +260,12 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     price_id = "price_PingToPassProMonthly"
     interval = "month"
     current_period_end = factory.LazyFunction(_a_month_from_now)
+
+
+def pro_subscription(user):
+    """Put the user on Pro the way a paying learner is: a real active subscription row (the suite
+    runs on the production default, Free, so a test that needs Pro asks for it here)."""
+    return SubscriptionFactory(user=user)
 
 
 def reloaded(user):

@@ -44,3 +44,40 @@ def test_uploaded_exhibits_outlive_the_web_container(monkeypatch):
                          capture_output=True, text=True, cwd=ROOT)
     web = json.loads(out.stdout)["services"]["web"]
     assert {(v["type"], v["target"]) for v in web.get("volumes", [])} >= {("volume", "/app/media")}
+
+
+def _rendered(monkeypatch) -> dict:
+    import json
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-from-the-operators-dot-env")
+    out = subprocess.run([compose_binary(), "-f", str(ROOT / "docker-compose.yml"), "config", "--format", "json"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_backups_outlive_the_containers_that_take_and_read_them(monkeypatch):
+    config = _rendered(monkeypatch)
+    assert "backups" in config["volumes"]
+    for name in ("web", "worker", "beat"):
+        service = config["services"][name]
+        assert ("volume", "backups", "/app/backups") in {(v["type"], v["source"], v["target"]) for v in service["volumes"]}, name
+        assert service["environment"]["BACKUP_DIR"] == "/app/backups", name
+    # The worker takes the daily backup, uploaded exhibits included (BACKUP_MEDIA).
+    assert ("volume", "media", "/app/media") in {(v["type"], v["source"], v["target"])
+                                                 for v in config["services"]["worker"]["volumes"]}
+
+
+def test_the_image_can_dump_the_database_it_runs_with(monkeypatch):
+    # pg_dump refuses a server newer than itself: Debian bookworm's postgresql-client is 15.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "\nFROM python:3.11-slim-bookworm\n" in dockerfile
+    assert "postgresql-client" in dockerfile
+    assert _rendered(monkeypatch)["services"]["db"]["image"].split(":")[1].split("-")[0] == "15"
+
+
+def test_the_image_records_its_version_in_backups(monkeypatch):
+    monkeypatch.setenv("APP_VERSION", "v1.2.3-4-gabcdef")
+    assert _rendered(monkeypatch)["services"]["web"]["build"]["args"]["APP_VERSION"] == "v1.2.3-4-gabcdef"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ARG APP_VERSION" in dockerfile and "ENV APP_VERSION=$APP_VERSION" in dockerfile

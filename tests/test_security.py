@@ -61,7 +61,7 @@ def _patterns(resolver=None, prefix=""):
     webhook (Stripe cannot send a CSRF token; its signature is checked in tests/billing)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
-        if str(entry.pattern).startswith(("admin/", "accounts/", "stripe/")):
+        if str(entry.pattern).startswith(("admin/", "accounts/", "stripe/", "_allauth/", "api/")):
             continue
         if isinstance(entry, URLResolver):
             yield from _patterns(entry, prefix + str(entry.pattern))

@@ -1,8 +1,7 @@
 """Queries compiled once: a hot lookup or write skips Django's query building on every request.
 
-Building and compiling a queryset with joins, annotations or conditional expressions costs more
-CPU than running it: bench/request_cost.py measured the question card's lookup at about 2 ms to
-build and compile against 0.2 ms to execute on SQLite. A prepared query builds its queryset
+Building and compiling a queryset with joins, annotations or conditional expressions can cost more
+CPU than running it (docs/performance-history.md, "Measured costs"). A prepared query builds its queryset
 once per process and database, with stand-in values, and keeps the SQL; each call binds the real
 values to that SQL. `PreparedQuery` returns the model instances the queryset would (its
 select_related objects and annotations included); `PreparedUpdate` runs the queryset's UPDATE

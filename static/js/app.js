@@ -58,5 +58,56 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { applyTheme(root.dataset.theme || "auto"); });
+  // A code block or table wider than its box scrolls sideways: make it reachable and scrollable by
+  // keyboard (and named), but only while it does scroll, so it is no useless tab stop on a wide screen.
+  // A table is named after its caption or its section's heading, so that two are told apart.
+  function tableName(box) {
+    var title = box.querySelector("caption") || (box.closest("section") || box.parentNode).querySelector("h1, h2, h3");
+    var name = title ? title.textContent.trim() : "";
+    return name ? name + ": table, scrolls sideways" : "Table, scrolls sideways";
+  }
+  var SCROLL_BOXES = {
+    pre: { role: "group", name: function () { return "Code, scrolls sideways"; } },
+    ".table-wrap": { role: "region", name: tableName },
+    ".hotspot-scroll": { role: "region", name: function () { return "Diagram, scrolls sideways"; } },
+  };
+  function markScrollingBoxes(scope) {
+    Object.keys(SCROLL_BOXES).forEach(function (selector) {
+      var kind = SCROLL_BOXES[selector];
+      (scope || document).querySelectorAll(selector).forEach(function (box) {
+        if (box.scrollWidth > box.clientWidth + 1) {
+          if (box.hasAttribute("tabindex")) return;
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", kind.role);
+          box.setAttribute("aria-label", kind.name(box));
+          box.setAttribute("data-scroll-tabstop", "");
+        } else if (box.hasAttribute("data-scroll-tabstop")) {
+          ["tabindex", "role", "aria-label", "data-scroll-tabstop"].forEach(function (name) { box.removeAttribute(name); });
+        }
+      });
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { markScrollingBoxes(); }, 150);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { markScrollingBoxes(event.target); });
+
+  // A form that comes back with errors: move focus to the first field in error (its error is
+  // tied to it with aria-describedby), or to the form's error summary when no field is named.
+  function focusFirstError() {
+    var field = document.querySelector("main form [aria-invalid='true']");
+    var summary = document.querySelector("main [data-error-summary]");
+    var target = field || summary;
+    if (!target) return;
+    if (target === summary && !summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    applyTheme(root.dataset.theme || "auto");
+    markScrollingBoxes();
+    focusFirstError();
+  });
 })();

@@ -27,7 +27,7 @@ from tests.aigen.test_job_start_view import form_data
 from tests.aigen.workers import publishing_to, worker_env, worker_start, worker_stop
 from tests.factories import ObjectiveFactory
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture

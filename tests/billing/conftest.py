@@ -12,12 +12,6 @@ WEBHOOK_SECRET = "whsec_PingToPassTestSigningSecret"
 MONTHLY, YEARLY = "price_PingToPassProMonthly", "price_PingToPassProYearly"
 
 
-@pytest.fixture(autouse=True)
-def _free_plan_by_default(settings):
-    # The rest of the suite runs with everyone on Pro (pyproject); these tests are about the plans.
-    settings.BILLING_DEFAULT_PLAN = "free"
-
-
 @pytest.fixture
 def fake_stripe(settings):
     """A running fake Stripe API with the two Pro prices, and the site configured to use it."""

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.migrations
+pytestmark = [pytest.mark.migrations, pytest.mark.once]
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:

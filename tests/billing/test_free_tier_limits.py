@@ -9,7 +9,7 @@ from django.utils import timezone
 from study.models import SessionItem, StudySession
 from study.services import SessionRequest, UpgradeRequired, answer_record, session_start
 from tests.answers import correct_post_data
-from tests.factories import QuestionFactory, SubscriptionFactory
+from tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,11 @@ def answer(item):
 
 def answer_url(item):
     return f"/sessions/{item.session_id}/q/{item.position}/answer/"
+
+
+def session_at(url: str) -> StudySession:
+    """The session a start sent the learner to (/sessions/<pk>/)."""
+    return StudySession.objects.get(pk=url.strip("/").split("/")[1])
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -77,14 +82,33 @@ def test_revising_a_timed_answer_is_not_a_new_question(learner, start, settings)
         answer(third)
 
 
-def test_a_pro_learner_has_no_limits(learner, start, settings):
+def test_a_pro_learner_has_no_limits(learner_client, learner, pro, test_exam, settings):
     settings.FREE_DAILY_QUESTIONS = 1
-    SubscriptionFactory(user=learner)
-    start(learner, mode=StudySession.Mode.EXAM)
-    start(learner, mode=StudySession.Mode.EXAM)
-    session = start(learner, mode=StudySession.Mode.ADAPTIVE, count=5)
-    for item in session.items.all():
-        answer(item)
+    start_url = f"/exams/{test_exam.code}/start/"
+    for _ in range(2):  # a second simulation of the same exam, once the first has begun
+        started = learner_client.post(start_url, {"mode": "exam"})
+        assert started.status_code == 302
+        first = session_at(started["Location"]).items.get(position=1)
+        assert learner_client.post(answer_url(first), correct_post_data(first)).status_code == 302
+    assert StudySession.objects.filter(user=learner, mode="exam").count() == 2
+
+    started = learner_client.post(start_url, {"quick": "adaptive", "back": "dashboard"})
+    assert started.status_code == 302
+    session = session_at(started["Location"])
+    assert (session.user, session.mode) == (learner, "adaptive")
+    items = list(session.items.order_by("position"))
+    for item in items:
+        assert learner_client.post(answer_url(item), correct_post_data(item)).status_code == 302
+
+    # Every answer was saved and graded, well past the free plan's one a day, and no page mentions a limit.
+    assert len(items) > settings.FREE_DAILY_QUESTIONS
+    assert session.items.filter(response=None).count() == 0
+    assert session.items.filter(is_correct=True).count() == len(items)
+    last = learner_client.get(f"/sessions/{session.pk}/q/{len(items)}/").content.decode()
+    assert "Correct!" in last and "data-limit" not in last and "free questions left" not in last
+    dashboard = learner_client.get("/dashboard/").content.decode()
+    assert f'Questions answered</div><div class="stat-value">{len(items)}</div>' in dashboard
+    assert "free questions left" not in dashboard and "See your chance of passing" not in dashboard
 
 
 # --- views --------------------------------------------------------------------------------
@@ -142,8 +166,7 @@ def test_limits_show_before_the_learner_reaches_them(learner_client, learner, st
     assert "You have used your free simulation for PTP-100." in exam_page
 
 
-def test_pro_pages_show_no_limits(learner_client, learner, test_exam):
-    SubscriptionFactory(user=learner)
+def test_pro_pages_show_no_limits(learner_client, learner, pro, test_exam):
     exam_page = learner_client.get(f"/exams/{test_exam.code}/").content.decode()
     assert "free questions left" not in exam_page and "free simulation" not in exam_page
     assert 'value="adaptive"' in exam_page
@@ -154,4 +177,8 @@ def test_the_free_dashboard_stays_within_its_query_budget(learner_client, learne
         answer(item)
     learner_client.get("/dashboard/")
     with django_assert_max_num_queries(17):  # the Pro dashboard's 14 plus subscription, role and today's count
-        assert learner_client.get("/dashboard/").status_code == 200
+        response = learner_client.get("/dashboard/")
+    assert response.status_code == 200
+    page = response.content.decode()  # the free dashboard, with what the free plan adds to it
+    assert "12 of 20 free questions left today." in page and "See your chance of passing" in page
+    assert 'Questions answered</div><div class="stat-value">8</div>' in page

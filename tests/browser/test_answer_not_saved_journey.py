@@ -7,9 +7,9 @@ from django.db import OperationalError
 from playwright.sync_api import Page, expect
 
 from exams.models import Question
-from study import views as study_views
 from study.models import StudySession
 from study.services import SessionRequest, session_start
+from study.views import card as study_views
 from tests.browser.journeys import (
     assert_same_document,
     enter_answer_with_keyboard,
@@ -43,7 +43,7 @@ def _checked(page: Page) -> list[int]:
 
 
 def _submit(page: Page):
-    page.locator('#answer-form button[type="submit"]').click()
+    page.locator('#answer-form button.btn-primary[type="submit"]').click()
 
 
 def test_a_refused_answer_keeps_the_pick_and_says_it_was_not_saved(page: Page, on_a_choice_question, monkeypatch, shoot):
@@ -65,7 +65,7 @@ def test_a_refused_answer_keeps_the_pick_and_says_it_was_not_saved(page: Page, o
     expect(notice).to_have_text(NOT_SAVED)
     shoot("not-saved-notice")
     assert _checked(page) == sorted(plan.picks)
-    expect(page.locator('#answer-form button[type="submit"]')).to_be_enabled()
+    expect(page.locator('#answer-form button.btn-primary[type="submit"]')).to_be_enabled()
     assert_same_document(page, "the refused answer")
     item.refresh_from_db()
     assert refused == [item.pk] and item.response is None

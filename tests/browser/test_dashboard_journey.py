@@ -19,7 +19,8 @@ def stat(page: Page, label: str) -> str:
     return page.locator(".stat", has_text=label).locator(".stat-value").inner_text()
 
 
-def test_answering_questions_changes_the_dashboard(page: Page, live_server, learner, password, seeded_exam, shoot):
+def test_answering_questions_changes_the_dashboard(page: Page, live_server, learner, pro, password, seeded_exam, shoot):
+    # Pro: the journey ends on the readiness estimate, which Free learners see as an offer of Pro.
     log_in(page, live_server, shoot, email=learner.email, password=password, prefix="dashboard")
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
     assert stat(page, "Questions answered") == "0"

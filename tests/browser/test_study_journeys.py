@@ -139,12 +139,12 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     shoot("simulation-q1-question")
 
     plans = {}
-    # Question 1: answer with the keyboard, then flag it with F.
+    # Question 1: answer with the keyboard, then mark (flag) it with M.
     plans[1] = answer_current_question(page, session, correct=True)
     expect_saved(page)
     expect(page.locator("#session-main .feedback")).to_have_count(0)  # no feedback in a simulation
     assert_same_document(page, "answering question 1")
-    page.keyboard.press("f")
+    page.keyboard.press("m")
     expect(page.locator("#session-main .badge-warn")).to_have_text("⚑ Flagged")
     wait_for_settle(page)
     expect(page.locator("#session-main [data-flag]")).to_have_attribute("aria-pressed", "true")
@@ -185,6 +185,10 @@ def test_exam_simulation_flags_grid_review_and_submit(page: Page, live_server, l
     assert_grid(page, "ol.grid-buttons.large a.grid-cell", total=8, answered={1, 3, 5}, flagged={1, 2})
     shoot("simulation-review-before-submit")
 
+    page.locator("#submit-session").click()  # open questions: nothing happens until the learner confirms
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/finish/$"))
+    expect(page.locator(".confirm-submit")).to_contain_text("5 questions not answered and 2 flagged for review")
+    page.locator('input[name="confirm"]').check()
     page.locator("#submit-session").click()
     page.wait_for_url(f"**/sessions/{session.pk}/results/")
     shoot("simulation-results")
@@ -225,7 +229,7 @@ def test_exam_simulation_survives_reload_and_resume(page: Page, live_server, lea
     expect_question(page, 3)
     assert page.url.endswith(f"/sessions/{session.pk}/q/3/")
     assert_answer_shown(page, plans[3])
-    expect(page.locator("#answer-form button[type=submit]")).to_have_text("Update answer")
+    expect(page.locator("#answer-form button.btn-primary[type=submit]")).to_have_text("Update answer")
     assert_grid(page, ".question-grid .grid-buttons .grid-cell", total=8, answered={1, 2, 3}, flagged=set())
     shoot("resume-q3-after-reload")
 
@@ -338,7 +342,7 @@ def test_revising_a_saved_ordering_answer_keeps_the_other_steps(
     page.keyboard.type("2")
     after = select_values(page, "pos-")
     shoot("ordering-after-moving-step-1-to-2")
-    tab_to(page, '#answer-form button[type="submit"]')
+    tab_to(page, '#answer-form button.btn-primary[type="submit"]')
     with page.expect_response(lambda r: r.url.endswith(f"/q/{item.position}/answer/")):
         page.keyboard.press("Enter")  # "Update answer": the "Answer saved" badge is already there
     expect_saved(page)

@@ -1,4 +1,5 @@
-"""The question blocks drawn by tags (exams/templatetags/content.py, study_extras): what a learner
+"""The question blocks drawn by tags (exams/templatetags/content.py, study_extras; each type's own are
+tested in tests/exams/question_types/): what a learner
 or moderator reads, with text from the question bank escaped wherever it is not Markdown."""
 
 import pytest
@@ -28,38 +29,20 @@ def test_single_choice_review_marks_right_wrong_and_the_learners_pick():
     assert ">https://example.com/" + "a" * 59 + "…</a>" in html
 
 
-def test_ordering_review_shows_steps_without_letters():
-    question = QuestionFactory(type=Question.Type.ORDERING)
-    html = render("{% choice_review question choices %}", question=question,
-                  choices=list(question.choices.order_by("position")))
-    assert 'type="A"' not in html
-    assert [f"Step {n}</span>" in html for n in (1, 2, 3, 4)] == [True] * 4
-    assert "is-wrong" not in html and "Your answer" not in html
-
-
-def test_matching_review_escapes_the_match_text():
-    question = QuestionFactory(type=Question.Type.MATCHING, choices=[
-        ("Port 22", True, "<script>alert(1)</script> & SSH"), ("Port 53", True, "DNS")])
-    html = render("{% choice_review question choices %}", question=question,
-                  choices=list(question.choices.order_by("position")))
-    assert "<script>" not in html
-    assert "matches →</strong> &lt;script&gt;alert(1)&lt;/script&gt; &amp; SSH" in html
-
-
 def test_question_body_names_the_type_and_escapes_the_objective_number():
     question = QuestionFactory(type=Question.Type.MULTIPLE, choose_count=2, stem="Pick **two**.")
     question.objective.number = '1.2"><b>'
     html = render("{% question_body question %}", question=question)
     assert "Choose two · all-or-nothing" in html
     assert "<strong>two</strong>" in html  # the stem is Markdown
-    assert "Objective 1.2&quot;&gt;&lt;b&gt;" in html and "<b>" not in html
+    assert "Objective 1.2&#34;&gt;&lt;b&gt;" in html and "<b>" not in html  # Jinja2 escapes " as &#34;
 
 
-def test_choice_inputs_and_confidence_chips_keep_what_was_picked():
+def test_answer_inputs_and_confidence_chips_keep_what_was_picked():
     question = QuestionFactory(type=Question.Type.MULTIPLE, choose_count=2)
-    display = [{"index": i, "letter": "ABCD"[i], "choice": c, "picked": i == 2}
-               for i, c in enumerate(question.choices.order_by("position"))]
-    html = render("{% choice_inputs display kind %}{% confidence_chips 2 %}", display=display, kind=question.type)
+    shown = list(question.choices.order_by("position"))
+    rows = question.kind.card_rows(shown, response=[shown[2].pk], match_order=[], posted=None)
+    html = render("{% answer_inputs question rows %}{% confidence_chips 2 %}", question=question, rows=rows)
     assert html.count('type="checkbox" name="choice"') == 4
     assert html.count("checked") == 2  # the third choice and "Fairly sure"
     assert 'value="2" checked>' in html and 'class="choice is-picked" data-choice-key="3"' in html
@@ -69,7 +52,7 @@ def test_choice_inputs_and_confidence_chips_keep_what_was_picked():
 def test_bar_labels_for_screen_readers_only_when_given_and_escapes_them():
     labelled = render('{% bar 42 tone="ok" label=label %}', label='<b>42%</b> "correct"')
     assert 'class="bar bar-ok"' in labelled and 'width="42"' in labelled
-    assert 'role="img" aria-label="&lt;b&gt;42%&lt;/b&gt; &quot;correct&quot;"' in labelled
+    assert 'role="img" aria-label="&lt;b&gt;42%&lt;/b&gt; &#34;correct&#34;"' in labelled
     plain = render("{% bar missing %}")
     assert 'class="bar"' in plain and 'aria-hidden="true"' in plain and 'class="bar-fill" width="0"' in plain
     assert "aria-label" not in plain

@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import _reachable, service_missing
 from tests.fault_servers import HangingServer
 
+pytestmark = pytest.mark.once  # scripts/test: the SQLite pass only
 ROOT = Path(__file__).resolve().parents[2]
 
 OPTIONS = """
@@ -76,6 +77,7 @@ def test_sqlite_is_left_as_it_was():
     assert "connect_timeout" not in options and "options" not in options
 
 
+@pytest.mark.slow
 def test_a_postgres_that_accepts_and_never_answers_fails_within_the_connect_timeout():
     hanging = HangingServer()
     try:
@@ -89,6 +91,7 @@ def test_a_postgres_that_accepts_and_never_answers_fails_within_the_connect_time
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_on_a_real_postgres_a_long_statement_is_cancelled_at_the_statement_timeout():
     url = os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not _reachable(url, 5432):

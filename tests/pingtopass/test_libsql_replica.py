@@ -23,6 +23,7 @@ from pingtopass.db.libsql.config import database_from_url
 from tests.pingtopass.libsql_support import FakePrimary
 from tests.pingtopass.test_settings_from_env import settings_with
 
+pytestmark = pytest.mark.once  # scripts/test: the SQLite pass only
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -203,6 +204,7 @@ def test_threads_sharing_a_replica_take_turns_by_transaction(tmp_path):
     assert seen == [0]
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess
 def test_the_test_database_of_a_replica_is_a_local_file(tmp_path):
     # Port 9 refuses connections: a test run that tried to reach the primary would fail.
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "TEST_DATABASE"))}

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once  # scripts/test: the SQLite pass only
 ROOT = Path(__file__).resolve().parents[2]
 
 PRINT_STORAGE = """

@@ -289,7 +289,7 @@ def site(tmp_path, redis_server):
     """gunicorn.conf.py's server, WORKERS workers, REDIS_URL at the test's redis-server, the test
     seed in a SQLite file; yields (base URL, env, path of its log)."""
     env = site_env(tmp_path, workers=WORKERS, drop=("CELERY_",), REDIS_URL=redis_server.url,
-                   CELERY_TASK_ALWAYS_EAGER="1", CACHE_COOL_DOWN="1", BILLING_DEFAULT_PLAN="pro")
+                   CELERY_TASK_ALWAYS_EAGER="1", CACHE_COOL_DOWN="1")
     manage(env, "migrate", "-v0")
     manage(env, "seed", "--env", "test")
     manage(env, "shell", "-c", "from tests.factories import UserFactory; UserFactory(email='learner@example.com')")

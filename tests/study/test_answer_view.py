@@ -157,6 +157,10 @@ def test_auto_advance_moves_to_the_next_question_in_exam_mode(learner_client, le
     item = session.items.get(position=1)
     response = learner_client.post(answer_url(item), correct_post_data(item))
     assert response["Location"] == f"/sessions/{session.pk}/q/2/"
+    item.refresh_from_db()
+    assert item.response is not None and item.is_correct  # saved on the way
+    page = learner_client.get(response["Location"]).content.decode()
+    assert 'aria-label="Question 1, answered"' in page and 'aria-label="Question 2, not answered"' in page
 
 
 def test_time_on_an_exam_question_adds_up_over_visits(learner_client, learner, start):

@@ -1,6 +1,6 @@
 """The question card's links and forms lead where their names say, for the first, a middle and
 the last question, in practice and in exam simulation (the card works its addresses out from
-two reverses, study.views.card_urls, instead of one per link)."""
+two reverses, study.views.card.card_urls, instead of one per link)."""
 
 import re
 
@@ -8,7 +8,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from study.models import StudySession
-from study.views import card_urls
+from study.views.card import card_urls
 
 pytestmark = pytest.mark.django_db
 

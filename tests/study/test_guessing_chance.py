@@ -6,7 +6,7 @@ import pytest
 from exams.models import Question
 from study import estimator as est
 from study.models import ObjectiveMastery, SessionItem
-from study.progress import guessing_chance, progress_catch_up
+from study.progress import progress_catch_up
 from study.services import answer_record
 from tests.answers import correct_post_data
 
@@ -18,12 +18,12 @@ def _item(kind, options, choose=1, offered=None):
 
 
 def test_it_is_one_over_the_number_of_valid_answers_for_each_type():
-    assert guessing_chance(_item(Question.Type.SINGLE, 4)) == 1 / 4
-    assert guessing_chance(_item(Question.Type.TRUE_FALSE, 2)) == 1 / 2
-    assert guessing_chance(_item(Question.Type.MULTIPLE, 5, choose=2)) == 1 / 10  # two of five: ten pairs
-    assert guessing_chance(_item(Question.Type.ORDERING, 4)) == 1 / 24  # 4! orders
-    assert guessing_chance(_item(Question.Type.MATCHING, 3, offered=4)) == 1 / 24  # 4·3·2 ways to match three
-    assert guessing_chance(_item(Question.Type.SINGLE, 0)) == 0.0  # nothing shown, nothing to guess
+    assert _item(Question.Type.SINGLE, 4).guessing_chance == 1 / 4
+    assert _item(Question.Type.TRUE_FALSE, 2).guessing_chance == 1 / 2
+    assert _item(Question.Type.MULTIPLE, 5, choose=2).guessing_chance == 1 / 10  # two of five: ten pairs
+    assert _item(Question.Type.ORDERING, 4).guessing_chance == 1 / 24  # 4! orders
+    assert _item(Question.Type.MATCHING, 3, offered=4).guessing_chance == 1 / 24  # 4·3·2 ways to match three
+    assert _item(Question.Type.SINGLE, 0).guessing_chance == 0.0  # nothing shown, nothing to guess
 
 
 @pytest.mark.django_db

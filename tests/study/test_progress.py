@@ -9,7 +9,8 @@ from fsrs import Rating
 from study import estimator as est
 from study.dashboard import streak_days
 from study.models import ExamProgress, ObjectiveMastery, ReviewCard, StudyDay, StudySession, WeeklyStat
-from study.progress import progress_catch_up, review_rating
+from study.progress import progress_catch_up
+from study.scheduling import review_rating
 from study.services import SessionRequest, adaptive_selection, answer_record, session_start, session_submit
 from tests.answers import correct_post_data, wrong_post_data
 from tests.factories import QuestionFactory
@@ -103,7 +104,7 @@ def test_streaks_follow_the_learners_timezone_across_midnight(learner, start):
     assert streak_days(days, today + timedelta(days=2)) == 0
 
 
-def test_adaptive_sessions_mix_due_reviews_weak_objectives_and_new_questions(learner, test_exam):
+def test_adaptive_sessions_mix_due_reviews_weak_objectives_and_new_questions(learner, pro, test_exam):
     for i in range(12):
         QuestionFactory(objective=test_exam.domains.last().objectives.first(), stem=f"security extra {i}")
     first = session_start(user=learner, exam=test_exam, request=SessionRequest(mode="practice", count=6))

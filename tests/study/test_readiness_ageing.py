@@ -11,7 +11,7 @@ from exams.selectors import exam_blueprint
 from study.dashboard import dashboard_for
 from study.models import ExamProgress, ObjectiveMastery
 from study.progress import readiness_at
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pro_subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def test_a_learner_away_for_three_weeks_sees_readiness_fall_and_never_rise(test_
 
 def test_the_dashboard_page_shows_the_readiness_aged_to_today(client, test_exam):
     user = _learner_as_folded(test_exam, theta=2.6, variance=0.05)
+    pro_subscription(user)  # the readiness estimate is Pro's
     client.force_login(user)
     _away(user, 21)
     progress = ExamProgress.objects.get(user=user)

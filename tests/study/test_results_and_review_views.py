@@ -130,7 +130,7 @@ def test_exam_page_shows_blueprint_history_and_start_forms(learner_client, learn
 
 
 def test_exam_page_shows_an_edited_blueprint_and_keeps_a_returned_forms_picks(learner_client, learner, test_exam):
-    """The objective list and chart are kept per process for a blank form (study.views.blueprint_parts)."""
+    """The objective list and chart are kept per process for a blank form (study.rendered.blueprint_parts)."""
     from exams.models import Domain, Objective
 
     assert "1.0 Networking Basics" in learner_client.get("/exams/PTP-100/").content.decode()
@@ -151,7 +151,7 @@ def test_exam_page_shows_an_edited_blueprint_and_keeps_a_returned_forms_picks(le
 
 
 def test_every_unfinished_session_shows_and_finished_ones_page(learner_client, learner, start, settings):
-    from study import views
+    from study.views import sessions as views
 
     old_unfinished = start(learner)
     StudySession.objects.filter(pk=old_unfinished.pk).update(started_at=timezone.now() - timedelta(days=400))

@@ -138,7 +138,8 @@ def test_the_exam_page_offers_the_default_start_and_a_refused_start_keeps_what_w
     # The blank form's fields are rendered once per process; a form sent back must not be.
     page = learner_client.get(f"/exams/{test_exam.code}/").content.decode()
     assert re.search(r'<input type="radio" name="mode" value="practice"[^>]* checked', page)
-    assert re.search(r'<input type="radio" name="count" value="10"[^>]* checked', page)
+    # The test bank holds 8: "All 8" is the size a blank form picks (10 is not offered).
+    assert re.search(r'<input type="radio" name="count" value="all"[^>]* checked', page)
     assert re.search(r'<option value="5" selected>5 – hardest</option>', page)
     refused = learner_client.post(f"/exams/{test_exam.code}/start/", {
         "mode": "timed", "count": "custom", "custom_count": "", "difficulty_min": "2", "difficulty_max": "4",

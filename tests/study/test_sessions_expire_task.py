@@ -9,7 +9,7 @@ from study.tasks import sessions_expire_due_task
 pytestmark = pytest.mark.django_db
 
 
-def test_it_submits_only_sessions_past_their_deadline(learner, start):
+def test_it_submits_only_sessions_past_their_deadline(learner, pro, start):  # two simulations of one exam
     due = start(learner, mode=StudySession.Mode.EXAM)
     running = start(learner, mode=StudySession.Mode.EXAM)
     untimed = start(learner)

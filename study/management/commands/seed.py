@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import ADMIN, LEARNER, MODERATOR, user_set_role
-from exams.seed import SEED_DIR, SeedError, load_exam_file, seed_files
+from accounts.roles import ADMIN, LEARNER, MODERATOR
+from accounts.services import user_set_role
+from exams.seed import DEMO_AI_MODEL, SEED_DIR, SeedError, demo_ai_questions_seed, load_exam_file, seed_files
 
 DEMO_USERS = (
     ("learner@pingtopass.local", LEARNER, "Demo Learner"),
@@ -13,7 +14,8 @@ DEMO_USERS = (
 
 
 class Command(BaseCommand):
-    help = "Load exams, blueprints, questions and demo users. Safe to run repeatedly."
+    help = ("Load exams, blueprints, questions and demo users (and, for dev, a few pending AI questions to review); "
+            "name the site from settings. Safe to run repeatedly.")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         if learners is not None or answers is not None:
             raise CommandError("--learners and --answers go with --scale.")
         env = env or ("dev" if settings.DEBUG else "prod")
+        self._name_site()
         if env == "prod":
             self._admin_from_environment()
             return
@@ -48,6 +51,10 @@ class Command(BaseCommand):
             except SeedError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"{result.exam_code}: {result.status} ({result.questions} questions)")
+        if env == "dev":
+            added = demo_ai_questions_seed()
+            self.stdout.write(f"AI review queue: {added} pending demo question{'s' if added != 1 else ''} added "
+                              f"({DEMO_AI_MODEL})" if added else "AI review queue: demo questions already there")
         self._demo_users()
 
     def _scale(self, questions, learners, answers):
@@ -60,6 +67,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Creating SCALE-{questions}: {questions:,} questions, {learners:,} learners, {answers:,} answers")
         result = scale_seed(questions=questions, learners=learners, answers=answers, stdout=self.stdout)
         self.stdout.write(f"Done in {result.seconds:.1f} s.")
+
+    def _name_site(self):
+        """The site allauth's emails greet from: SITE_NAME and SITE_DOMAIN, unless an operator has
+        renamed it (the same rule as accounts' migration 0008, for databases made before it)."""
+        from django.contrib.sites.models import Site
+
+        site = Site.objects.filter(pk=settings.SITE_ID).first()
+        if site is not None and site.domain == site.name == "example.com":
+            site.domain, site.name = settings.SITE_DOMAIN, settings.SITE_NAME
+            site.save(update_fields=["domain", "name"])
+        Site.objects.clear_cache()
 
     def _demo_users(self):
         User = get_user_model()

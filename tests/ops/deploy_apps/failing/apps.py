@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FailingConfig(AppConfig):
+    name = "tests.ops.deploy_apps.failing"
+    label = "opsdeploy_failing"
