@@ -1,6 +1,7 @@
 """Servers that fail the way real ones do, for the fault tests: a redis-server of the test's own
 (killed, restarted on its port, paused) and a server that accepts connections and never answers."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,6 +16,10 @@ from tests.conftest import service_missing
 from tests.servers import free_port
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class PortTaken(RuntimeError):
+    """The free port a server was given was taken before it could bind it."""
 
 
 class RedisServer:
@@ -35,6 +40,9 @@ class RedisServer:
         return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
 
     def start(self) -> "RedisServer":
+        """Started on its port and answering, and the server answering there is this one: a port
+        found free can be taken by another test's server before this one binds it (xdist), and a
+        ping would then reach that one, which its own test kills later."""
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.directory)],
@@ -42,13 +50,27 @@ class RedisServer:
         )
         deadline = time.monotonic() + 10
         while True:
+            if self.process.poll() is not None:
+                raise PortTaken(f"redis-server exited at start (port {self.port} taken?)")
             try:
-                self.client().ping()
-                return self
+                pid = self.client().info("server")["process_id"]
             except redis.exceptions.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
+                if time.monotonic() > deadline:
                     raise RuntimeError(f"redis-server did not start on port {self.port}") from None
                 time.sleep(0.05)
+                continue
+            if pid != self.process.pid:
+                self.process.kill()
+                raise PortTaken(f"port {self.port} is another redis-server's (pid {pid})")
+            return self
+
+    @classmethod
+    def started(cls, directory) -> "RedisServer":
+        """A new server, on another free port if the first one found is taken meanwhile."""
+        for _ in range(2):
+            with contextlib.suppress(PortTaken):
+                return cls(directory).start()
+        return cls(directory).start()
 
     def stop(self) -> None:
         """Gone at once, as a crashed or restarting Redis is: connections are refused."""
