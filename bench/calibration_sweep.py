@@ -1,6 +1,6 @@
 """Try estimator settings against the calibration scenarios without editing study/estimator.py.
 
-    .venv/bin/python bench/calibration_sweep.py '{"LEARNING_DRIFT": 0.02}' ['{"SPREAD": 0.5, "NEWTON": 4}' ...]
+    .venv/bin/python bench/calibration_sweep.py [--bins] '{"LEARNING_DRIFT": 0.02}' ['{"SPREAD": 0.5, "NEWTON": 4}' ...]
 
 Each argument is one candidate: constants of study/estimator.py to replace (LEARNING_DRIFT,
 OBJECTIVE_DRIFT, PRIOR_MEAN, PRIOR_VARIANCE, EXAM_GUESS, HALF_LIVES as [[weight, days], ...]) and
@@ -11,7 +11,8 @@ three changes of method:
 Every scenario of study/simulation.py runs on seeds 1 and 2 (3,000 learners, one core each); it
 prints each scenario's worst bin (oracle − readiness, points, at the bin's lower edge), Brier
 against the naive rule's, the share of "ready" learners who passed, and whether issue 30's
-targets hold (within 8 points, Brier below naive, ≥ 85 % of "ready" pass). About 45 s a candidate
+targets hold (within 8 points, Brier below naive, ≥ 85 % of "ready" pass); --bins adds every bin,
+oracle − readiness in points (a bin under 50 learners, which the target leaves out, with its count). About 45 s a candidate
 on two cores. The candidate is applied in the worker processes only.
 """
 
@@ -105,6 +106,7 @@ def run(job: tuple[dict, int]) -> dict:
             "points": 100 * (worst.oracle - worst.predicted) if worst else 0.0, "bin": worst.low if worst else None,
             "brier": summary.brier, "naive": summary.naive,
             "ready": 100 * summary.ready_passed if summary.ready_passed is not None else None,
+            "bins": [(b.low, b.learners, 100 * (b.oracle - b.predicted)) for b in summary.table],
         }
     return results
 
@@ -118,7 +120,8 @@ def _percent(value: float | None) -> str:
 
 
 def main() -> None:
-    candidates = [json.loads(arg) for arg in sys.argv[1:]] or [{}]
+    show_bins = "--bins" in sys.argv
+    candidates = [json.loads(arg) for arg in sys.argv[1:] if arg != "--bins"] or [{}]
     with Pool(2) as pool:
         for candidate in candidates:
             first, second = pool.map(run, [(candidate, 1), (candidate, 2)])
@@ -131,6 +134,10 @@ def main() -> None:
                       f"Brier {a['brier']:.4f}/{b['brier']:.4f} (naive {a['naive']:.4f}/{b['naive']:.4f})   "
                       f"ready passed {_percent(a['ready'])}/{_percent(b['ready'])} %   "
                       f"{'holds' if holds(a) and holds(b) else 'misses'}")
+                if show_bins:
+                    for results in (a, b):
+                        print("      " + "  ".join(f"{low:2}%:{points:+5.1f}" + ("" if n >= 50 else f"({n})")
+                                                   for low, n, points in results["bins"]))
             worst = max(abs(r["points"]) for results in (first, second) for r in results.values())
             print(f"  misses {misses} of {2 * len(first)}; the worst bin is {worst:.1f} points from the oracle\n")
 
