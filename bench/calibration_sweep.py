@@ -7,7 +7,8 @@ OBJECTIVE_DRIFT, PRIOR_MEAN, PRIOR_VARIANCE, EXAM_GUESS, HALF_LIVES as [[weight,
 three changes of method:
   SPREAD  the exam's share averaged over an authored difficulty that is off by N(0, SPREAD²) logits;
   NEWTON  each answer's update iterated N times to the posterior mode (the site takes one step);
-  CORR    the correlation of a domain's objectives' errors (the site takes 1: fully correlated).
+  CORR    the correlation of a domain's objectives' errors (the site takes 1: fully correlated);
+  GUESS_SCALE  the guessing floor assumed, answers and exam, as this share of a random pick's chance.
 Every scenario of study/simulation.py runs on seeds 1 and 2 (3,000 learners, one core each); it
 prints each scenario's worst bin (oracle − readiness, points, at the bin's lower edge), Brier
 against the naive rule's, the share of "ready" learners who passed, and whether issue 30's
@@ -80,11 +81,24 @@ def _correlation(rho: float) -> None:
     est.domain_ability = domain_ability
 
 
-METHODS = {"SPREAD": _spread, "NEWTON": _newton, "CORR": _correlation}
+def _guess_scale(scale: float) -> None:
+    """The floor the site assumes, a random pick's chance times `scale`, in the answers and the exam:
+    below 1 where learners fall for distractors as often as they guess."""
+    update = est.ability_update
+
+    def ability_update(theta, variance, *, guess=0.0, **kwargs):
+        return update(theta, variance, guess=guess * scale, **kwargs)
+
+    est.ability_update = ability_update
+    est.EXAM_GUESS *= scale
+
+
+METHODS = {"SPREAD": _spread, "NEWTON": _newton, "CORR": _correlation, "GUESS_SCALE": _guess_scale}
 
 
 def apply(candidate: dict) -> None:
-    for name, value in candidate.items():
+    # GUESS_SCALE wraps whichever update the others leave in place.
+    for name, value in sorted(candidate.items(), key=lambda item: item[0] == "GUESS_SCALE"):
         if name in METHODS:
             METHODS[name](value)
         elif name == "HALF_LIVES":
@@ -122,7 +136,9 @@ def _percent(value: float | None) -> str:
 def main() -> None:
     show_bins = "--bins" in sys.argv
     candidates = [json.loads(arg) for arg in sys.argv[1:] if arg != "--bins"] or [{}]
-    with Pool(2) as pool:
+    # A worker serves one candidate and one seed, then a fresh one starts: a candidate changes the
+    # estimator module in place, and what one left there must not carry into the next.
+    with Pool(2, maxtasksperchild=1) as pool:
         for candidate in candidates:
             first, second = pool.map(run, [(candidate, 1), (candidate, 2)])
             misses = 0
