@@ -9,6 +9,7 @@ from accounts.signup_source import signup_source_remember
 from accounts.views import SIGN_IN_PAUSED
 from pingtopass.cache import cache_reachable
 from pingtopass.faults import json_unavailable
+from pingtopass.ratelimit import RETRY_AFTER_A_MINUTE
 
 # Writing on every request would turn every page view into a write; once a few minutes is plenty.
 LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
@@ -56,6 +57,6 @@ class AppSignInPauseMiddleware:
             return None
         if cache_reachable(cache):
             return None
-        response = json_unavailable(request, "briefly_unavailable", SIGN_IN_PAUSED, retry_after=60)
+        response = json_unavailable(request, "briefly_unavailable", SIGN_IN_PAUSED, retry_after=RETRY_AFTER_A_MINUTE)
         add_never_cache_headers(response)
         return response

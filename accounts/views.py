@@ -16,7 +16,7 @@ from accounts.forms import DeleteAccountForm, SettingsForm, ThemeForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
 from accounts.settings_sections import settings_sections_for
 from pingtopass.cache import cache_reachable
-from pingtopass.ratelimit import rate_limited
+from pingtopass.ratelimit import RETRY_AFTER_A_MINUTE, rate_limited
 from pingtopass.redirects import safe_next_url
 
 SIGN_IN_PAUSED = "Sign-in is briefly unavailable: please try again in a minute."
@@ -65,7 +65,9 @@ def delete_view(request):
             user_delete(user=request.user, request=request)
         except DeletionRefused as exc:
             messages.error(request, str(exc))
-            return render(request, "accounts/delete.html", {"form": form}, status=503)
+            response = render(request, "accounts/delete.html", {"form": form}, status=503)
+            response["Retry-After"] = str(RETRY_AFTER_A_MINUTE)
+            return response
         messages.success(request, "Your account and personal data have been deleted. Thank you for studying with us.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
@@ -89,7 +91,7 @@ class LoginView(AllauthLoginView):
         messages.error(self.request, SIGN_IN_PAUSED)
         form = self.get_form_class()(request=self.request, initial={"login": self.request.POST.get("login", "")})
         response = self.render_to_response(self.get_context_data(form=form), status=503)
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(RETRY_AFTER_A_MINUTE)
         add_never_cache_headers(response)
         return response
 

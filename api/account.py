@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from accounts.forms import DeleteAccountForm
 from accounts.privacy import DeletionRefused, user_data_export, user_delete
 from api.errors import ApiError, cleaned, responses, throttle
+from pingtopass.ratelimit import RETRY_AFTER_A_MINUTE
 
 router = Router(tags=["account"])
 
@@ -45,5 +46,5 @@ def account_delete(request, payload: DeleteIn):
     try:
         user_delete(user=request.user, request=request)
     except DeletionRefused as exc:
-        raise ApiError(503, "deletion_refused", str(exc), headers={"Retry-After": "60"}) from None
+        raise ApiError(503, "deletion_refused", str(exc), headers={"Retry-After": str(RETRY_AFTER_A_MINUTE)}) from None
     return Status(204, None)

@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from billing.paywall import pricing_url
 from exams.question_types import InvalidAnswer
 from pingtopass.cache import CacheUnavailable
-from pingtopass.ratelimit import BRIEFLY_UNAVAILABLE, rate_limit_hit
+from pingtopass.ratelimit import BRIEFLY_UNAVAILABLE, RETRY_AFTER_A_MINUTE, rate_limit_hit
 from study.services import NothingToStudy, SessionError, SessionExpired, UpgradeRequired
 
 
@@ -121,6 +121,6 @@ def install(api) -> None:
     api.add_exception_handler(SessionError, session_error)
     api.add_exception_handler(CacheUnavailable, lambda request, exc: send(
         request, 503, {"code": "briefly_unavailable", "message": BRIEFLY_UNAVAILABLE, "field": None},
-        {"Retry-After": "60"}))
+        {"Retry-After": str(RETRY_AFTER_A_MINUTE)}))
     api.add_exception_handler(OverflowError, lambda request, exc: send(
         request, 400, {"code": "bad_request", "message": "A number in this request is too large.", "field": None}))

@@ -17,6 +17,9 @@ from pingtopass.clients import client_ip
 # Sign-in and password resets fail closed too (accounts/views.py, accounts/adapters.py).
 FAIL_CLOSED = frozenset({"generation", "account_delete"})
 BRIEFLY_UNAVAILABLE = "This is briefly unavailable: please try again in a minute. Nothing was changed."
+# Retry-After of a 503 that asks to try again shortly: what fails closed while the shared cache
+# is unreachable, an account deletion refused while a payment provider is down.
+RETRY_AFTER_A_MINUTE = 60
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -85,5 +88,5 @@ def briefly_unavailable(request):
     """503 for what fails closed while the shared cache is unreachable."""
     context = {"code": 503, "title": "Briefly unavailable", "message": BRIEFLY_UNAVAILABLE}
     response = render(request, "errors/error.html", context, status=503)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(RETRY_AFTER_A_MINUTE)
     return response

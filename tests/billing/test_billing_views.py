@@ -137,6 +137,7 @@ def test_an_account_stays_when_stripe_cannot_cancel_its_subscription(learner_cli
     response = learner_client.post("/account/delete/", {"confirm": "delete my account", "password": "correct-horse-battery-staple"})
 
     assert response.status_code == 503 and "nothing was deleted" in response.content.decode()
+    assert response["Retry-After"] == "60"  # a client (or a proxy) knows when to try again
     assert type(learner).objects.filter(pk=learner.pk).exists() and entitlements_for(reloaded(learner)).is_pro
     assert learner_client.get("/account/billing/").status_code == 200  # still signed in
     fake_stripe.fail_with = None
