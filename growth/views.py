@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from growth import selectors, services
 from growth.forms import DraftTextForm, MarkPostedForm, MetricsEntryForm, PasteForm, PostCreateForm
@@ -21,6 +20,7 @@ from growth.services.ingest import IngestRefused
 from growth.services.posting import DraftError
 from growth.xapi import XError
 from pingtopass import params
+from pingtopass.redirects import redirect_to
 
 SESSION_KEY = "growth_oauth"
 
@@ -115,7 +115,7 @@ def opportunity_paste(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Added: score {opportunity.score}.")
-    return HttpResponseClientRedirect(reverse("growth:queue")) if request.htmx else redirect("growth:queue")
+    return redirect_to(request, reverse("growth:queue"))
 
 
 def _card_of(draft: Draft, request, error: str = ""):
@@ -193,7 +193,7 @@ def post_create(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, "Added to the queue: approve it to schedule it.")
-    return HttpResponseClientRedirect(reverse("growth:queue")) if request.htmx else redirect("growth:queue")
+    return redirect_to(request, reverse("growth:queue"))
 
 
 @require_POST
@@ -206,7 +206,7 @@ def question_of_day(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, "A question of the day is drafted: review it in the post queue.")
-    return HttpResponseClientRedirect(reverse("growth:queue")) if request.htmx else redirect("growth:queue")
+    return redirect_to(request, reverse("growth:queue"))
 
 
 @require_POST

@@ -10,7 +10,9 @@ and fail with a 500, and `redirect("study:dashboard")` would obey a name the use
 
 import unicodedata
 
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 MAX_LENGTH = 2000
 
@@ -32,3 +34,8 @@ def is_safe_next_url(request, value) -> bool:
     return local_path and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
+
+
+def redirect_to(request, url: str):
+    """A redirect htmx follows as a page change, or a plain one."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -3,8 +3,7 @@ and a session past its deadline submitted before anything is shown or saved."""
 
 from django.http import Http404
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect
-from django_htmx.http import HttpResponseClientRedirect
+from django.shortcuts import get_object_or_404
 
 from billing.entitlements import entitlements_for
 from exams.selectors import attach_cached_choices
@@ -61,6 +60,3 @@ def csrf_token_of(request) -> str:
     return request._csrf_token_masked
 
 
-def redirect_to(request, url: str):
-    """A redirect htmx follows as a page change, or a plain one."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -18,6 +18,7 @@ from pingtopass.faults import saves, saving
 from pingtopass.fragments import fragment
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
+from pingtopass.redirects import redirect_to
 from study.models import CONFIDENCE_CHOICES, SessionItem, StudySession
 from study.rendered import blank_feedback_fields
 from study.services import (
@@ -30,7 +31,7 @@ from study.services import (
     session_pause,
     session_unpause,
 )
-from study.views.access import csrf_token_of, item_of, plan_of, redirect_to, session_for_user, session_item_for_user
+from study.views.access import csrf_token_of, item_of, plan_of, session_for_user, session_item_for_user
 
 TIME_UP = "Time is up. Your session was submitted with the answers you had given."
 

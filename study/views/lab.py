@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from exams.question_types import InvalidAnswer
 from pingtopass.fragments import fragment
 from pingtopass.ratelimit import rate_limited
+from pingtopass.redirects import redirect_to
 from study.services import SessionError, SessionExpired, UpgradeRequired, item_lab_line
-from study.views.access import redirect_to, session_item_for_user
+from study.views.access import session_item_for_user
 
 
 @require_POST
@@ -30,7 +30,7 @@ def lab_line_view(request, pk, position):
         entry = item_lab_line(item=item, device=device, line=line, reset=reset)
     except SessionExpired as expired:
         messages.error(request, str(expired))
-        return _leave(request, reverse("study:results", args=[session.pk]))
+        return redirect_to(request, reverse("study:results", args=[session.pk]))
     except (SessionError, UpgradeRequired, InvalidAnswer) as refused:
         if request.htmx:
             entry = {"prompt": "", "line": "", "output": f"% {refused}", "next": "", "refill": line, "secret": False}
@@ -42,5 +42,3 @@ def lab_line_view(request, pk, position):
     return redirect_to(request, item.get_absolute_url() + f"#term-log-{device}")
 
 
-def _leave(request, url: str):
-    return HttpResponseClientRedirect(url) if request.htmx else redirect_to(request, url)

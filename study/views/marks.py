@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from pingtopass.faults import saves, saving
 from pingtopass.params import int_param
 from pingtopass.ratelimit import rate_limited
+from pingtopass.redirects import redirect_to
 from study.forms import BookmarkForm, FeedbackForm
 from study.services import SessionError, bookmark_set, feedback_report, item_flag, item_strike
-from study.views.access import item_of, redirect_to, session_for_user
+from study.views.access import item_of, session_for_user
 from study.views.card import render_card
 
 

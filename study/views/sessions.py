@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from pingtopass.faults import saves, saving
 from pingtopass.params import int_param
+from pingtopass.redirects import redirect_to
 from study import selectors
 from study.models import Bookmark, StudySession
 from study.rendered import blank_feedback_fields
 from study.services import session_expire_if_due, session_submit
-from study.views.access import redirect_to, session_for_user
+from study.views.access import session_for_user
 
 UNFINISHED_SHOWN = 100
 FINISHED_PER_PAGE = 50
