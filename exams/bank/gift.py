@@ -14,7 +14,7 @@ format allows it) is made into sanitised Markdown (exams/bank/sanitise.py).
 
 import re
 
-from exams.bank.records import ImportRefused, QuestionRecord
+from exams.bank.records import ImportRefused, QuestionRecord, import_text
 from exams.bank.sanitise import escape_markdown, html_to_markdown
 from exams.question_types import ChoiceData
 
@@ -176,11 +176,7 @@ def _read_question(line: int, block: str, category: str) -> QuestionRecord:
 
 
 def parse(data: bytes) -> list[QuestionRecord]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRefused([f"Line {line}: the file is not UTF-8 text."]) from None
+    text = import_text(data)
     records, category = [], ""
     for line, block in _blocks(_protect(text)):
         if block.lstrip().startswith("$CATEGORY:"):

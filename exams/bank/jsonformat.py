@@ -7,7 +7,7 @@ Writing produces a whole seed file: the exam, its blueprint and the questions, i
 
 import json
 
-from exams.bank.records import ExamRecord, ImportRefused, QuestionRecord, record_from_seed
+from exams.bank.records import ExamRecord, ImportRefused, QuestionRecord, import_text, record_from_seed
 
 _WHITESPACE = " \t\n\r"
 
@@ -46,11 +46,7 @@ def _question_starts(text: str) -> list[int]:
 
 
 def parse(data: bytes) -> list[QuestionRecord]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRefused([f"Line {line}: the file is not UTF-8 text."]) from None
+    text = import_text(data)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -102,6 +102,16 @@ class ImportRefused(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def import_text(data: bytes) -> str:
+    """An uploaded text file as text (UTF-8, with or without a byte order mark), or ImportRefused
+    naming the first line that is not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused([f"Line {line}: the file is not UTF-8 text."]) from None
+
+
 def question_record(question: Question) -> QuestionRecord:
     """A question from the database (its choices prefetched, in their stored order)."""
     return QuestionRecord(
