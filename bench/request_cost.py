@@ -7,8 +7,8 @@ with the production settings (DEBUG=0), through Django's test client: no HTTP se
 network, so the figures are the application's own cost per request — what caps the load test
 on a 2-core machine. Each simulated learner starts a practice session and, for each of its 20
 questions, GETs the card (HTMX) unless the previous answer carried it, as the browser does,
-and POSTs an answer. Prints the median and p90 per endpoint, the mean time it held the SQLite
-writers' queue (pingtopass/db/sqlite/base.py: every other write waits that long) and
+and POSTs an answer; then it submits, reads the results and the dashboard. Prints the median
+and p90 per endpoint, the mean time it held the SQLite writers' queue (pingtopass/db/sqlite/base.py: every other write waits that long) and
 the queries each ran; --profile NAME prints a cProfile of that endpoint's requests (BENCH_SORT,
 BENCH_ROWS choose its order and length; BENCH_PROFILE_OUT=FILE also saves it for pstats). --calls also counts the Python function calls each
 request makes: on a machine whose timings drift by 20% between runs, that count does not, so it
@@ -148,6 +148,7 @@ def main():
             carried = None if args.fetch_every_card else carried_card(answered.content.decode())
         timed("submit", client.post, f"/sessions/{session}/submit/")
         timed("results", client.get, f"/sessions/{session}/results/")
+        timed("dashboard", client.get, "/dashboard/")  # readiness, aged to today, with the session folded in
 
     print(f"{'endpoint':<11}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}{'lock ms':>9}"
           + (f"{'calls':>9}" if args.calls else "") + "   (CPU of this process)")
@@ -159,7 +160,7 @@ def main():
     per_question = (sum(cpu["question"]) + sum(cpu["answer"])) / len(cpu["answer"])
     print(f"one question (its card, when fetched, and its answer): {per_question:.1f} ms of CPU on average")
     session_total = sum(sum(values) for values in cpu.values()) / args.sessions
-    print(f"one session (exam page, start, 20 questions, submit, results): {session_total:.0f} ms of CPU, "
+    print(f"one session (exam page, start, 20 questions, submit, results, dashboard): {session_total:.0f} ms of CPU, "
           f"{session_total / 20:.1f} ms a question")
     if args.profile and os.environ.get("BENCH_PROFILE_OUT"):
         profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])  # for pstats' callers and callees

@@ -4,9 +4,9 @@ so the calibration command runs exactly the code the site runs.
 Mastery is a Rasch-model ability estimate per objective, on the logit scale. The chance of
 answering a question of difficulty b correctly is g + (1 − g)·σ(θ − b), where g is the chance of
 getting it right by picking at random (a quarter on a four-option question, nothing to speak of
-on an ordering question): a learner who knows nothing still gets some right. Each answer updates
-θ and its variance with a one-step Bayesian (Laplace) update, so hard questions answered right
-count for more than easy ones.
+on an ordering question): a learner who knows nothing still gets some right. Each answer moves
+θ to the posterior's mode and sets its variance from the curvature there (a Laplace
+approximation), so hard questions answered right count for more than easy ones.
 
 Two things change a learner between answers, and the estimate follows both:
 - Forgetting: while an estimate goes without answers, what it holds above the floor (a coin flip
@@ -20,7 +20,8 @@ Two things change a learner between answers, and the estimate follows both:
 Readiness is the probability of passing the real exam: each domain's ability (the mean of its
 objectives) and its uncertainty give the expected share of that domain's questions answered
 correctly (over a spread of difficulties); the blueprint weights combine them into the exam's
-share, itself uncertain; a binomial over the real exam's question count turns that into the
+share, itself uncertain (the overall ability's uncertainty is common to every domain, the
+objectives' own is not); a binomial over the real exam's question count turns that into the
 chance of reaching the passing share.
 """
 
@@ -38,7 +39,8 @@ FORGETTING_FLOOR = 0.0  # forgetting goes back to a coin flip on a medium questi
 # like a three-point Gauss–Hermite rule over the log half-life.
 HALF_LIVES = ((1 / 6, 30.0), (2 / 3, 90.0), (1 / 6, 270.0))
 LEARNING_DRIFT = 0.01  # variance added to the exam's estimate before each answer on the exam: the last ~25 carry it
-OBJECTIVE_DRIFT = 0.08  # ... and to an objective's before each of its own: it gets about one answer in twenty
+OBJECTIVE_DRIFT = 0.12  # ... and to an objective's before each of its own: it gets about one answer in twenty
+UPDATE_STEPS = 4  # Fisher-scoring steps from the prior to the posterior's mode on each answer
 MIN_ANSWERS_FOR_MASTERY = 5  # per objective, below this the page says "not enough data"
 MIN_ANSWERS_FOR_READINESS = 20  # per exam
 READY_THRESHOLD = 0.80  # readiness at or above this is "ready"
@@ -86,18 +88,28 @@ def forgotten(theta: float, idle_days: float, half_life: float | None = None) ->
 def ability_update(theta: float, variance: float, *, correct: bool | float, difficulty: int, guess: float = 0.0,
                    idle_days: float = 0.0, drift: float = LEARNING_DRIFT) -> tuple[float, float]:
     """The estimate after one answer given idle days after the previous one: aged (forgetting),
-    widened by the drift (learning), then moved by the answer as far as it is informative.
+    widened by the drift (learning), then moved to the most likely ability given the answer (the
+    posterior's mode, by UPDATE_STEPS Fisher-scoring steps from the aged estimate), its variance
+    narrowed by what the answer tells at that ability. A single step stops short where the curve
+    bends: after a right answer to a hard question or a wrong one to an easy question.
     `correct` may be a fraction (partial credit): the outcome y in the Bernoulli likelihood
     p^y (1-p)^(1-y), which for y of 0 or 1 is the plain right-or-wrong update."""
-    theta = forgotten(theta, idle_days)
+    prior = forgotten(theta, idle_days)
     variance = min(PRIOR_VARIANCE, variance + drift)
-    s = sigmoid(theta - difficulty_logit(difficulty))
-    p = guess + (1.0 - guess) * s
-    slope = (1.0 - guess) * s * (1.0 - s)  # dp/dθ
-    y = float(correct)
-    score = slope * (y / p - (1.0 - y) / (1.0 - p))  # d log-likelihood / dθ
-    new_variance = 1.0 / (1.0 / variance + slope * slope / (p * (1.0 - p)))
-    return theta + new_variance * score, new_variance
+    b, y = difficulty_logit(difficulty), float(correct)
+
+    def slope_and_information(at: float) -> tuple[float, float]:
+        """d log-likelihood / dθ and the answer's Fisher information, at ability `at`."""
+        s = sigmoid(at - b)
+        p = guess + (1.0 - guess) * s
+        dp = (1.0 - guess) * s * (1.0 - s)
+        return dp * (y / p - (1.0 - y) / (1.0 - p)), dp * dp / (p * (1.0 - p))
+
+    mode = prior
+    for _ in range(UPDATE_STEPS):
+        score, information = slope_and_information(mode)
+        mode += (score - (mode - prior) / variance) / (information + 1.0 / variance)
+    return mode, 1.0 / (1.0 / variance + slope_and_information(mode)[1])
 
 
 def mastery_percent(theta: float) -> int:
@@ -105,16 +117,24 @@ def mastery_percent(theta: float) -> int:
     return round(100 * p_correct(theta, 0.0, EXAM_GUESS))
 
 
-def expected_share(theta: float) -> float:
-    """The share of the real exam's questions answered right at ability theta."""
-    return sum(p_correct(theta, difficulty_logit(d), EXAM_GUESS) for d in DIFFICULTY_MIX) / len(DIFFICULTY_MIX)
+def expected_share(theta: float, guess: float = EXAM_GUESS) -> float:
+    """The share of the real exam's questions answered right at ability theta, on an exam whose
+    questions a random pick gets right with chance `guess`."""
+    return sum(p_correct(theta, difficulty_logit(d), guess) for d in DIFFICULTY_MIX) / len(DIFFICULTY_MIX)
 
 
 @dataclass(frozen=True)
 class DomainAbility:
+    """A domain's ability: the mean of its objectives', with the uncertainty its expected share is
+    taken over (its objectives' taken as fully correlated, the cautious choice), and how that
+    uncertainty spreads to the exam's share: `shared` (0..1) of the overall ability's moves every
+    domain together, `own` (a variance; by default all of it) is the domain's alone."""
+
     weight: float  # blueprint percent
     theta: float
     variance: float
+    shared: float = 0.0
+    own: float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,27 +159,35 @@ def pass_probability(share: float, question_count: int, passing_fraction: float)
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def _share_moments(theta: float, variance: float) -> tuple[float, float]:
+def _share_moments(theta: float, variance: float, guess: float = EXAM_GUESS) -> tuple[float, float]:
     """Mean and variance of expected_share(θ) for θ ~ N(theta, variance), by three-point
     Gauss–Hermite quadrature (exact enough for a smooth, bounded function)."""
     sd = math.sqrt(variance)
     nodes = ((-math.sqrt(3.0), 1 / 6), (0.0, 2 / 3), (math.sqrt(3.0), 1 / 6))
-    values = [(w, expected_share(theta + x * sd)) for x, w in nodes]
+    values = [(w, expected_share(theta + x * sd, guess)) for x, w in nodes]
     mean = sum(w * v for w, v in values)
     return mean, sum(w * (v - mean) ** 2 for w, v in values)
 
 
-def readiness(domains: Sequence[DomainAbility], *, question_count: int, passing_fraction: float) -> Readiness:
+def readiness(domains: Sequence[DomainAbility], *, question_count: int, passing_fraction: float,
+              overall_variance: float = 0.0, guess: float = EXAM_GUESS) -> Readiness:
     """The chance of passing: the exam's expected share correct is uncertain (the domains'
     abilities are); given a share, the number right on a real exam is binomial. The share is
-    treated as normal with the moments of the weighted domain shares, and the binomial by its
-    normal approximation; the band is the pass chance at the share's 10th and 90th percentiles."""
+    treated as normal: its mean is the weighted domain shares', its variance the overall ability's
+    (`overall_variance`, which every domain shares as far as its `shared` says, so it adds up
+    across domains) plus each domain's own, each carried by how steeply the domain's share climbs
+    with ability; the binomial by its normal approximation. The band is the pass chance at the
+    share's 10th and 90th percentiles. `guess`: the exam's chance of a right random pick."""
     total_weight = sum(d.weight for d in domains) or 1.0
-    mean = var = 0.0
+    mean = shared_sd = own = 0.0
     for d in domains:
-        m, v = _share_moments(d.theta, d.variance)
-        mean += d.weight / total_weight * m
-        var += (d.weight / total_weight) ** 2 * v
+        m, v = _share_moments(d.theta, d.variance, guess)
+        steepness = math.sqrt(v / d.variance) if d.variance > 0 else 0.0  # share sd per ability sd
+        w = d.weight / total_weight
+        mean += w * m
+        shared_sd += w * steepness * d.shared * math.sqrt(overall_variance)
+        own += (w * steepness) ** 2 * (d.variance if d.own is None else d.own)
+    var = shared_sd**2 + own
     needed = math.ceil(passing_fraction * question_count - 1e-9)
     spread = math.sqrt(max(question_count * mean * (1 - mean) + (question_count**2) * var, 1e-9))
     probability = 0.5 * math.erfc((needed - 0.5 - question_count * mean) / spread / math.sqrt(2))
@@ -196,12 +224,21 @@ def objective_posterior(theta: float | None, variance: float | None, *, overall_
     return (evidence_mean * info + overall_theta / prior_var) / precision, 1.0 / precision
 
 
-def domain_ability(objectives: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """A domain's ability as the mean over all its objectives' (pooled) abilities. The
-    uncertainties are treated as fully correlated (the mean of the standard deviations), which
-    keeps the band honest rather than optimistic."""
+def domain_ability(weight: float, objectives: Sequence[tuple[float, float]], *,
+                   overall_variance: float = 0.0) -> DomainAbility:
+    """A domain's ability as the mean over all its objectives' pooled abilities (objective_posterior's
+    answers). Its expected share is taken over the mean of the objectives' standard deviations
+    (fully correlated, which keeps the band honest rather than optimistic). How it moves the
+    exam's share: each pooled ability leans on the overall ability with the weight its pooling
+    gave it (posterior over prior variance); that part of its uncertainty is the overall ability's,
+    common to all objectives and domains, and what is left is the objective's own, independent of
+    the others'."""
     n = max(len(objectives), 1)
-    return sum(t for t, _ in objectives) / n, (sum(math.sqrt(v) for _, v in objectives) / n) ** 2
+    prior_variance = OBJECTIVE_SPREAD**2 + overall_variance
+    leans = [v / prior_variance for _, v in objectives]
+    own = sum(max(v - k * k * overall_variance, 0.0) for (_, v), k in zip(objectives, leans, strict=True)) / n**2
+    return DomainAbility(weight, theta=sum(t for t, _ in objectives) / n,
+                         variance=(sum(math.sqrt(v) for _, v in objectives) / n) ** 2, shared=sum(leans) / n, own=own)
 
 
 class Estimate(Protocol):
@@ -218,7 +255,8 @@ class BlueprintDomain(Protocol):
 
 
 def readiness_at(when: datetime, *, blueprint: Sequence[BlueprintDomain], overall: Estimate,
-                 objectives: Mapping[int, Estimate], question_count: int, passing_fraction: float) -> Readiness:
+                 objectives: Mapping[int, Estimate], question_count: int, passing_fraction: float,
+                 guess: float = EXAM_GUESS) -> Readiness:
     """Readiness as of `when`: every estimate aged from its own last answer to `when` (forgetting,
     as the next answer would find it), objectives pooled with the overall ability, domains
     weighted by the blueprint; chance and band averaged over a fast, a typical and a slow
@@ -238,9 +276,10 @@ def readiness_at(when: datetime, *, blueprint: Sequence[BlueprintDomain], overal
                                                                          overall_variance=base[1])
                 for oid in domain.objective_ids
             ]
-            theta, variance = domain_ability(pooled or [(base[0], OBJECTIVE_SPREAD**2 + base[1])])
-            domains.append(DomainAbility(domain.weight, theta, variance))
-        parts.append((weight, readiness(domains, question_count=question_count, passing_fraction=passing_fraction)))
+            domains.append(domain_ability(domain.weight, pooled or [(base[0], OBJECTIVE_SPREAD**2 + base[1])],
+                                          overall_variance=base[1]))
+        parts.append((weight, readiness(domains, question_count=question_count, passing_fraction=passing_fraction,
+                                        overall_variance=base[1], guess=guess)))
     return Readiness(
         probability=sum(w * r.probability for w, r in parts),
         low=sum(w * r.low for w, r in parts),

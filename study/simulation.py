@@ -10,12 +10,14 @@ turns the answers into estimates, and readiness as the dashboard shows it on the
 blueprint, and because the generator knows their true abilities at exam time it also knows the
 oracle: the exact chance that they pass.
 
-The scenarios break the estimator's assumptions one at a time, then all together:
-- on-model: a fixed ability per objective, the Rasch model without guessing, difficulties as
-  authored, the exam the day after the last session (the world the estimator assumed before it
-  knew of guessing and forgetting);
+The scenarios break the estimator's assumptions one at a time, then all together (every scenario
+but guessing and all has typed answers, no floor):
+- on-model: a fixed ability per objective, difficulties as authored, the exam the day after the
+  last session, and questions a random pick cannot answer (typed answers: no guessing floor, in
+  the bank or on the exam); the site knows each question's type, so it is told the floor is 0;
 - guessing: a random pick is right one time in the number of valid answers (a bank and an exam
-  of four-option questions, true/false, choose two of five and four-step orderings);
+  of four-option questions, true/false, choose two of five and four-step orderings), and the site
+  is told each question's floor and the exam's mean floor;
 - learning: abilities rise with practice from 0.5–2.5 logits lower, most of it over 40–160 answers;
 - forgetting: what was learned (0.5–2.5 logits) fades with each learner's own half-life (60 days
   give or take a factor of two, some much more) from the last time an objective was practised,
@@ -97,16 +99,17 @@ class Site:
     dashboard shows on a given day. Replaceable, so an older estimator can be measured the same way."""
 
     fold: Callable[..., None]
-    readiness: Callable[[Row, dict[int, Row], Sequence[Domain], datetime], float]
+    readiness: Callable[[Row, dict[int, Row], Sequence[Domain], datetime, float], float]  # ..., the exam's floor
 
 
-def _shown_readiness(overall: Row, objectives: dict[int, Row], blueprint: Sequence[Domain], when: datetime) -> float:
+def _shown_readiness(overall: Row, objectives: dict[int, Row], blueprint: Sequence[Domain], when: datetime,
+                     guess: float) -> float:
     # As study.dashboard does: within a day of the last answer the stored readiness (as of that
     # answer) stands; later it is aged to the day.
     if est.idle_days(overall.last_answer_at, when) < 1:
         when = overall.last_answer_at
     return est.readiness_at(when, blueprint=blueprint, overall=overall, objectives=objectives,
-                            question_count=QUESTION_COUNT, passing_fraction=PASSING_FRACTION).probability
+                            question_count=QUESTION_COUNT, passing_fraction=PASSING_FRACTION, guess=guess).probability
 
 
 SITE = Site(fold=fold_answer, readiness=_shown_readiness)
@@ -149,15 +152,21 @@ class Learner:
         return level
 
     def p_correct(self, theta: float, question: Question) -> float:
-        return est.p_correct(theta, question.true_b, question.guess if self.scenario.guessing else 0.0)
+        return est.p_correct(theta, question.true_b, question.guess)
 
 
 def _question(rng: random.Random, scenario: Scenario) -> Question:
-    """A question as the bank or the exam holds them: difficulty spread evenly, kinds in their shares."""
+    """A question as the bank or the exam holds them: difficulty spread evenly, kinds in their
+    shares (typed answers, without a floor, where the scenario has no guessing)."""
     difficulty = rng.randint(1, 5)
     noise = rng.gauss(0, DIFFICULTY_NOISE) if scenario.noisy else 0.0
     guess = rng.choices([g for _, g in KINDS], weights=[share for share, _ in KINDS])[0]
-    return Question(difficulty, est.difficulty_logit(difficulty) + noise, guess)
+    return Question(difficulty, est.difficulty_logit(difficulty) + noise, guess if scenario.guessing else 0.0)
+
+
+def exam_floor(scenario: Scenario) -> float:
+    """The exam's mean chance of a right random pick, which the site is told as it is of a real exam."""
+    return MEAN_GUESS if scenario.guessing else 0.0
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,7 @@ def simulate_learner(rng: random.Random, scenario: Scenario, *, min_answers: int
             objective = rng.choice(domain.objective_ids)
             right += rng.random() < learner.p_correct(learner.ability(objective, exam_at, total), _question(rng, scenario))
     return Outcome(
-        readiness=site.readiness(overall, rows, EXAM_BLUEPRINT, exam_at),
+        readiness=site.readiness(overall, rows, EXAM_BLUEPRINT, exam_at, exam_floor(scenario)),
         naive=1.0 if overall.correct / overall.answered >= PASSING_FRACTION else 0.0,
         passed=int(right >= NEEDED),
         oracle=_pass_chance([_domain_share(learner, domain, exam_at, total) for domain in EXAM_BLUEPRINT]),
@@ -207,7 +216,7 @@ def _domain_share(learner: Learner, domain: Domain, at: datetime, answered: int)
     over its objectives, the difficulties, the difficulty noise and the kinds (the chance is linear
     in the guessing floor, so the kinds enter through their mean floor)."""
     noise = NOISE_POINTS if learner.scenario.noisy else (0.0,)
-    guess = MEAN_GUESS if learner.scenario.guessing else 0.0
+    guess = exam_floor(learner.scenario)
     total = 0.0
     for objective in domain.objective_ids:
         theta = learner.ability(objective, at, answered)

@@ -45,46 +45,85 @@ def test_it_puts_the_guessing_floor_under_the_chance_of_a_right_answer():
     assert est.p_correct(-50.0, 0.0, 0.25) == pytest.approx(0.25)  # knowing nothing still gets a quarter
 
 
-def test_one_answer_moves_the_estimate_by_the_hand_computed_amount():
+def test_the_first_step_of_an_update_moves_the_estimate_by_the_hand_computed_amount(monkeypatch):
+    monkeypatch.setattr(est, "UPDATE_STEPS", 1)
     # θ 0, variance 1, a medium four-option question: σ = 0.5, p = 0.625, dp/dθ = 0.75·0.25 = 0.1875,
-    # information = 0.1875² / (0.625·0.375) = 0.15, variance 1 / (1 + 0.15) = 0.869565.
+    # information = 0.1875² / (0.625·0.375) = 0.15, step 1 / (1 + 0.15) = 0.869565.
     # Right: score 0.1875 / 0.625 = 0.3, θ = 0.869565·0.3. Wrong: score −σ = −0.5.
-    right = est.ability_update(0.0, 1.0, correct=True, difficulty=3, guess=0.25, drift=0.0)
-    wrong = est.ability_update(0.0, 1.0, correct=False, difficulty=3, guess=0.25, drift=0.0)
-    assert right == pytest.approx((0.2608695652, 0.8695652174), abs=1e-9)
-    assert wrong == pytest.approx((-0.4347826087, 0.8695652174), abs=1e-9)
+    right, _ = est.ability_update(0.0, 1.0, correct=True, difficulty=3, guess=0.25, drift=0.0)
+    wrong, _ = est.ability_update(0.0, 1.0, correct=False, difficulty=3, guess=0.25, drift=0.0)
+    assert (right, wrong) == pytest.approx((0.2608695652, -0.4347826087), abs=1e-9)
     # No guessing, the hardest question: σ(−1.6) = 0.1679816, information σ(1−σ) = 0.1397637,
-    # variance 1 / 1.1397637 = 0.8773748, θ = 0.8773748 · (1 − 0.1679816).
-    hard = est.ability_update(0.0, 1.0, correct=True, difficulty=5, drift=0.0)
-    assert hard == pytest.approx((0.7299919431, 0.8773747746), abs=1e-9)
+    # step 1 / 1.1397637 = 0.8773748, θ = 0.8773748 · (1 − 0.1679816).
+    hard, _ = est.ability_update(0.0, 1.0, correct=True, difficulty=5, drift=0.0)
+    assert hard == pytest.approx(0.7299919431, abs=1e-9)
+
+
+def _posterior_mode(prior: float, variance: float, *, correct: bool, b: float, guess: float) -> float:
+    """The log-posterior's maximum by bisection on its slope (a different road from the site's)."""
+    def slope(theta: float) -> float:
+        s = est.sigmoid(theta - b)
+        p = guess + (1 - guess) * s
+        dp = (1 - guess) * s * (1 - s)
+        return (dp / p if correct else -dp / (1 - p)) - (theta - prior) / variance
+    low, high = prior - 10, prior + 10
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if slope(middle) > 0 else (low, middle)
+    return low
+
+
+def _information(theta: float, b: float, guess: float) -> float:
+    s = est.sigmoid(theta - b)
+    p = guess + (1 - guess) * s
+    return ((1 - guess) * s * (1 - s)) ** 2 / (p * (1 - p))
+
+
+@pytest.mark.parametrize(("correct", "difficulty", "guess", "pinned"), [
+    (True, 3, 0.25, (0.2723819637, 0.8660816662)),  # the first step alone stops at 0.2609
+    (False, 3, 0.25, (-0.4010275617, 0.8840301668)),  # ... at −0.4348
+    (True, 5, 0.0, (0.7090799932, 0.8289911080)),  # ... at 0.7300
+])
+def test_an_answer_moves_the_estimate_to_the_posteriors_mode(correct, difficulty, guess, pinned):
+    """Four scoring steps come within 1e-4 of the mode (scoring steps by the expected information,
+    which with a guessing floor is not the curvature, so the last digits take longer); the variance
+    is the prior's precision plus the answer's information there."""
+    assert est.UPDATE_STEPS == 4
+    theta, variance = est.ability_update(0.0, 1.0, correct=correct, difficulty=difficulty, guess=guess, drift=0.0)
+    b = est.difficulty_logit(difficulty)
+    assert theta == pytest.approx(_posterior_mode(0.0, 1.0, correct=correct, b=b, guess=guess), abs=1e-4)
+    assert variance == pytest.approx(1 / (1 + _information(theta, b, guess)), abs=1e-12)
+    assert (theta, variance) == pytest.approx(pinned, abs=1e-9)
 
 
 def test_the_drift_widens_the_estimate_before_each_answer_up_to_the_prior():
-    # Variance 1 + 0.01 = 1.01 before the answer; information 0.25: 1 / (1/1.01 + 0.25) = 0.806387.
-    assert est.LEARNING_DRIFT == 0.01 and est.OBJECTIVE_DRIFT == 0.08
-    assert est.ability_update(0.0, 1.0, correct=True, difficulty=3) == pytest.approx((0.4031936128, 0.8063872255), abs=1e-9)
-    _, capped = est.ability_update(0.0, est.PRIOR_VARIANCE, correct=True, difficulty=3, drift=1.0)
-    assert capped == pytest.approx(1 / (1 / 1.5 + 0.25))  # widened to the prior, no further
+    assert est.LEARNING_DRIFT == 0.01 and est.OBJECTIVE_DRIFT == 0.12
+    # Variance 1 + 0.01 = 1.01 before the answer, so the answer moves it a little further than from 1.
+    theta, variance = est.ability_update(0.0, 1.0, correct=True, difficulty=3)
+    assert theta == pytest.approx(_posterior_mode(0.0, 1.01, correct=True, b=0.0, guess=0.0), abs=1e-6)
+    assert (theta, variance) == pytest.approx((0.4042858789, 0.8129053343), abs=1e-9)
+    capped, capped_variance = est.ability_update(0.0, est.PRIOR_VARIANCE, correct=True, difficulty=3, drift=1.0)
+    # Widened to the prior, no further: the same as an update from the prior without drift.
+    assert capped_variance == pytest.approx(1 / (1 / 1.5 + _information(capped, 0.0, 0.0)))
+    assert capped == pytest.approx(_posterior_mode(0.0, 1.5, correct=True, b=0.0, guess=0.0), abs=1e-6)
 
 
 def test_a_right_guess_on_true_false_counts_for_less_than_on_four_options():
     four, _ = est.ability_update(0.0, 1.0, correct=True, difficulty=3, guess=0.25, drift=0.0)
     two, _ = est.ability_update(0.0, 1.0, correct=True, difficulty=3, guess=0.5, drift=0.0)
     none, _ = est.ability_update(0.0, 1.0, correct=True, difficulty=3, drift=0.0)
-    # No guessing: 0.8·0.5 = 0.4. True/false: p = 0.75, dp/dθ 0.125, information 0.125²/0.1875 =
-    # 0.083333, variance 0.923077, score 0.125/0.75: θ = 0.153846.
-    assert none == pytest.approx(0.4) and two == pytest.approx(0.1538461538, abs=1e-9) and two < four < none
+    assert (none, four, two) == pytest.approx((0.4010581375, 0.2723819637, 0.1612622130), abs=1e-9)
 
 
 def test_a_row_starts_from_the_prior_and_folds_a_known_sequence():
     row = Row()
     # From the prior (0.9, 1.5): a medium four-option question right, the hardest true/false right,
     # the easiest four-option question wrong, all in the same second (no forgetting between them),
-    # with the exam's drift: each step the update's formula as worked through above.
+    # with the exam's drift: each answer an update as checked above.
     for correct, difficulty, guess in ((True, 3, 0.25), (True, 5, 0.5), (False, 1, 0.25)):
         fold_answer(row, correct=correct, difficulty=difficulty, guess=guess, at=T0, drift=est.LEARNING_DRIFT)
     assert (est.PRIOR_MEAN, est.PRIOR_VARIANCE) == (0.9, 1.5)
-    assert (row.theta, row.variance) == pytest.approx((0.2792880711, 1.1181972277), abs=1e-9)
+    assert (row.theta, row.variance) == pytest.approx((0.3452086369, 1.0697277506), abs=1e-9)
     assert (row.answered, row.correct, row.last_answer_at) == (3, 2, T0)
 
 
@@ -128,9 +167,11 @@ def test_pass_probability_is_a_binomial_tail():
     assert est.pass_probability(0.7, 90, 0.8125) < 0.01
 
 
+_KNOWN = [est.DomainAbility(30, 2.0, 0.05), est.DomainAbility(30, 1.5, 0.05), est.DomainAbility(40, 2.5, 0.05)]
+
+
 def test_readiness_for_known_domain_abilities():
-    domains = [est.DomainAbility(30, 2.0, 0.05), est.DomainAbility(30, 1.5, 0.05), est.DomainAbility(40, 2.5, 0.05)]
-    readiness = est.readiness(domains, question_count=90, passing_fraction=0.8125)
+    readiness = est.readiness(_KNOWN, question_count=90, passing_fraction=0.8125)
     # Share per domain by three-point Gauss–Hermite over θ ± √3·sd; weighted: mean 0.874258,
     # variance 0.000131; pass chance with spread √(90·m(1−m) + 90²·v): 0.941331; the band is the
     # pass chance at the share's 10th and 90th percentiles, m ∓ 1.28155·√v.
@@ -154,8 +195,37 @@ def test_an_objective_with_few_answers_leans_on_overall_ability():
     assert est.objective_posterior(0.9, 1.5, overall_theta=2.0, overall_variance=0.05) == pytest.approx((2.0, 0.41))
 
 
-def test_a_domain_is_the_mean_of_its_objectives_with_correlated_uncertainty():
-    assert est.domain_ability([(1.0, 0.04), (2.0, 0.16)]) == pytest.approx((1.5, 0.09))  # ((0.2 + 0.4) / 2)²
+def test_a_domain_is_the_mean_of_its_objectives_and_leans_on_the_overall_ability_as_they_do():
+    # Alone (no overall uncertainty): the mean, the band over ((0.2 + 0.4) / 2)², each objective
+    # leaning on the overall by its variance over the prior's 0.6²: (0.04 + 0.16) / 0.36 / 2; its own
+    # variance, independent objectives, (0.04 + 0.16) / 2².
+    assert est.domain_ability(10, [(1.0, 0.04), (2.0, 0.16)]) == est.DomainAbility(
+        10, 1.5, pytest.approx(0.09), shared=pytest.approx(0.2777777778), own=pytest.approx(0.05))
+    # With overall variance 0.1 the prior is 0.46: leans 0.086957 and 0.347826, mean 0.217391; what
+    # is the overall's comes off each objective's own: (0.04 − 0.086957²·0.1 + 0.16 − 0.347826²·0.1) / 4.
+    assert est.domain_ability(10, [(1.0, 0.04), (2.0, 0.16)], overall_variance=0.1) == est.DomainAbility(
+        10, 1.5, pytest.approx(0.09), shared=pytest.approx(0.2173913043), own=pytest.approx(0.0467863894))
+
+
+def test_uncertainty_every_domain_shares_adds_up_across_them():
+    """The same domains as above with all their uncertainty the overall ability's: the exam's share
+    moves as one, its variance (Σ w·g·√v)² instead of Σ (w·g)²·v, a lower chance and a wider band."""
+    shared = [est.DomainAbility(d.weight, d.theta, d.variance, shared=1.0, own=0.0) for d in _KNOWN]
+    together = est.readiness(shared, question_count=90, passing_fraction=0.8125, overall_variance=0.05)
+    apart = est.readiness(_KNOWN, question_count=90, passing_fraction=0.8125)
+    assert together.expected_share == pytest.approx(apart.expected_share)
+    assert together.probability == pytest.approx(0.9243556599, abs=1e-9)
+    assert (together.low, together.high) == pytest.approx((0.8039847318, 0.9955448813), abs=1e-9)
+    assert together.high - together.low > apart.high - apart.low
+
+
+def test_an_exam_a_random_pick_cannot_answer_has_no_floor_under_its_share():
+    # Mean over difficulties 1..5 of σ(1 − b), no quarter for free: 0.684849.
+    assert est.expected_share(1.0, guess=0.0) == pytest.approx(0.6848493569, abs=1e-9)
+    floorless = est.readiness([est.DomainAbility(100, 2.5, 0.05)], question_count=90, passing_fraction=0.8125, guess=0.0)
+    four_option = est.readiness([est.DomainAbility(100, 2.5, 0.05)], question_count=90, passing_fraction=0.8125)
+    assert floorless.probability == pytest.approx(0.9566716674, abs=1e-9)
+    assert floorless.probability < four_option.probability
 
 
 def _readiness_at(days, overall, objectives):
@@ -173,8 +243,8 @@ def test_readiness_aged_to_a_later_date_falls_and_never_rises():
         assert all(later <= earlier for earlier, later in zip(shown, shown[1:], strict=False))
         assert shown[7] < shown[0]  # three weeks away
     # Pinned: the strong learner after 21 days, each estimate aged by its own idle days.
-    assert _readiness_at(0, *strong).probability == pytest.approx(0.9992093624, abs=1e-9)
-    assert _readiness_at(21, *strong).probability == pytest.approx(0.9272479076, abs=1e-9)
+    assert _readiness_at(0, *strong).probability == pytest.approx(0.9996253551, abs=1e-9)
+    assert _readiness_at(21, *strong).probability == pytest.approx(0.9341591936, abs=1e-9)
 
 
 def test_readiness_follows_a_learner_whose_accuracy_climbs_within_sixty_answers():

@@ -50,5 +50,25 @@ def test_within_a_day_of_the_last_answer_the_stored_readiness_stands_as_on_the_d
             sim.SITE.fold(row, correct=n % 4 != 0, difficulty=3, guess=0.25, at=at, drift=drift)
     stored = est.readiness_at(at, blueprint=sim.EXAM_BLUEPRINT, overall=overall, objectives=rows,
                               question_count=sim.QUESTION_COUNT, passing_fraction=sim.PASSING_FRACTION).probability
-    assert sim.SITE.readiness(overall, rows, sim.EXAM_BLUEPRINT, at + timedelta(hours=12)) == stored
-    assert sim.SITE.readiness(overall, rows, sim.EXAM_BLUEPRINT, at + timedelta(days=3)) < stored
+    assert sim.SITE.readiness(overall, rows, sim.EXAM_BLUEPRINT, at + timedelta(hours=12), est.EXAM_GUESS) == stored
+    assert sim.SITE.readiness(overall, rows, sim.EXAM_BLUEPRINT, at + timedelta(days=3), est.EXAM_GUESS) < stored
+
+
+@pytest.mark.parametrize(("scenario", "floors", "exam_floor"), [
+    ("on-model", {0.0}, 0.0),  # typed answers: a random pick is never right, and the site is told so
+    ("guessing", {1 / 4, 1 / 2, 1 / 10, 1 / 24}, 0.75 / 4 + 0.10 / 2 + 0.10 / 10 + 0.05 / 24),  # the kinds' mean
+])
+def test_the_site_is_told_each_questions_floor_and_the_exams(scenario, floors, exam_floor):
+    seen, exams = set(), set()
+
+    def fold(row, *, guess, **kwargs):
+        seen.add(guess)
+        sim.SITE.fold(row, guess=guess, **kwargs)
+
+    def readiness(overall, rows, blueprint, when, guess):
+        exams.add(guess)
+        return sim.SITE.readiness(overall, rows, blueprint, when, guess)
+
+    sim.simulate(sim.SCENARIOS[scenario], learners=15, seed=2, site=sim.Site(fold=fold, readiness=readiness))
+    (told,) = exams
+    assert seen == floors and told == pytest.approx(exam_floor)
