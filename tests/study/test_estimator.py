@@ -228,10 +228,10 @@ def test_an_exam_a_random_pick_cannot_answer_has_no_floor_under_its_share():
     assert floorless.probability < four_option.probability
 
 
-def _readiness_at(days, overall, objectives):
+def _readiness_at(days, overall, objectives, **floor):
     blueprint = [Domain(60, (1, 2)), Domain(40, (3,))]
     return est.readiness_at(T0 + timedelta(days=days), blueprint=blueprint, overall=overall, objectives=objectives,
-                            question_count=90, passing_fraction=0.8125)
+                            question_count=90, passing_fraction=0.8125, **floor)
 
 
 def test_readiness_aged_to_a_later_date_falls_and_never_rises():
@@ -245,6 +245,8 @@ def test_readiness_aged_to_a_later_date_falls_and_never_rises():
     # Pinned: the strong learner after 21 days, each estimate aged by its own idle days.
     assert _readiness_at(0, *strong).probability == pytest.approx(0.9996253551, abs=1e-9)
     assert _readiness_at(21, *strong).probability == pytest.approx(0.9341591936, abs=1e-9)
+    # On an exam of typed answers (no floor) the same learner is less likely to pass.
+    assert _readiness_at(21, *strong, guess=0.0).probability == pytest.approx(0.7776535641, abs=1e-9)
 
 
 def test_readiness_follows_a_learner_whose_accuracy_climbs_within_sixty_answers():
