@@ -49,7 +49,7 @@ class ExamAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "vendor", "category", "description", "vendor_url"]}),
         ("Scoring", {"fields": ["score_min", "score_max", "passing_score"]}),
-        ("Format", {"fields": ["question_count", "duration_minutes", "price"]}),
+        ("Format", {"fields": ["question_count", "duration_minutes", "price", "guessing_floor"]}),
         ("Status", {"fields": ["is_active", "is_beta", "retirement_date"]}),
     ]
 

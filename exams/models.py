@@ -45,6 +45,11 @@ class Exam(models.Model):
     unscored_items = models.PositiveSmallIntegerField(
         default=0, help_text="Questions in an exam simulation that do not count, unmarked (AWS: 15 of 65). "
                              "The learner is told some items are unscored, never which.")
+    guessing_floor = models.FloatField(
+        default=0.25, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="The chance a blind guess is right, averaged over the real exam's questions: 0.25 where they "
+                  "are four-option questions, less with multiple-response or performance-based items. Readiness "
+                  "counts what it gives for free.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +64,8 @@ class Exam(models.Model):
                 name="exam_passing_score_on_scale",
             ),
             models.CheckConstraint(condition=Q(question_count__gt=0), name="exam_question_count_positive"),
+            models.CheckConstraint(condition=Q(guessing_floor__gte=0, guessing_floor__lte=0.5),
+                                   name="exam_guessing_floor_a_chance"),
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="exam_duration_positive"),
             models.CheckConstraint(condition=Q(price__gte=0), name="exam_price_not_negative"),
         ]

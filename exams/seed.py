@@ -24,6 +24,7 @@ EXAM_FIELDS = {
     "vendor_url": "vendor_url", "retirement_date": "retirement_date", "beta": "is_beta",
     # the exam profile: how its exam simulation behaves (exams.models.Exam)
     "pbq_first": "pbq_first", "forward_only": "forward_only", "unscored_items": "unscored_items",
+    "guessing_floor": "guessing_floor",  # what readiness assumes a blind guess gets on the real exam
 }
 
 
@@ -64,6 +65,9 @@ def validate_exam_data(data: dict) -> list[str]:
         return problems
     problems += blueprint_errors([d["weight"] for d in data["domains"]])
     problems += link_errors("The exam's vendor_url", data["exam"].get("vendor_url", ""))
+    floor = data["exam"].get("guessing_floor", 0.25)
+    if isinstance(floor, bool) or not isinstance(floor, int | float) or not 0 <= floor <= 0.5:
+        problems.append(f"the exam's guessing_floor must be a number from 0 to 0.5, not {floor!r}")
     objectives = {o["number"] for d in data["domains"] for o in d["objectives"]}
     keys = set()
     for q in data["questions"]:

@@ -137,4 +137,5 @@ def _readiness_on_day(progress: ExamProgress, masteries: dict, objective_ids: li
                     idle_days=est.idle_days(target.last_answer_at, noon), drift=drift)
                 target.last_answer_at, target.answered = noon, target.answered + 1
     return est.readiness_at(exam_day, blueprint=exam_blueprint(exam), overall=overall, objectives=rows,
-                            question_count=exam.question_count, passing_fraction=exam.passing_fraction).probability
+                            question_count=exam.question_count, passing_fraction=exam.passing_fraction,
+                            guess=exam.guessing_floor).probability

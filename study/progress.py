@@ -51,7 +51,8 @@ def readiness_at(progress: ExamProgress, when: datetime | date, *,
         masteries = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=progress.user_id, exam=progress.exam_id)}
     exam = progress.exam
     return est.readiness_at(when, blueprint=exam_blueprint(exam), overall=progress, objectives=masteries,
-                            question_count=exam.question_count, passing_fraction=exam.passing_fraction)
+                            question_count=exam.question_count, passing_fraction=exam.passing_fraction,
+                            guess=exam.guessing_floor)
 
 
 def _locked(model, **lookup):

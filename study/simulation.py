@@ -165,7 +165,8 @@ def _question(rng: random.Random, scenario: Scenario) -> Question:
 
 
 def exam_floor(scenario: Scenario) -> float:
-    """The exam's mean chance of a right random pick, which the site is told as it is of a real exam."""
+    """The exam's mean chance of a right random pick, which the site is told as it is of a real exam
+    (Exam.guessing_floor)."""
     return MEAN_GUESS if scenario.guessing else 0.0
 
 

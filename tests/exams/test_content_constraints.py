@@ -67,7 +67,7 @@ def _exam_form(weights):
     data = {
         "code": "NEW-1", "name": "New", "vendor": "V", "category": "", "description": "", "vendor_url": "",
         "score_min": 100, "score_max": 900, "passing_score": 700, "question_count": 10, "duration_minutes": 30,
-        "price": "0", "is_active": "on",
+        "price": "0", "guessing_floor": "0.25", "is_active": "on",
         "domains-TOTAL_FORMS": len(weights), "domains-INITIAL_FORMS": 0, "domains-MIN_NUM_FORMS": 0, "domains-MAX_NUM_FORMS": 1000,
     }
     for i, weight in enumerate(weights):

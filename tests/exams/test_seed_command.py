@@ -88,6 +88,29 @@ def test_a_file_with_missing_or_mistyped_fields_is_a_clear_error(tmp_path, break
     assert not Exam.objects.exists()
 
 
+@pytest.mark.parametrize("floor", [0.75, -0.1, "a quarter", True])
+def test_an_exam_guessing_floor_outside_zero_to_a_half_is_refused(tmp_path, floor):
+    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
+    data["exam"]["guessing_floor"] = floor
+    path = tmp_path / "PTP-100.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SeedError, match="guessing_floor must be a number from 0 to 0.5"):
+        load_exam_file(path)
+    assert not Exam.objects.exists()
+
+
+def test_an_exam_keeps_the_guessing_floor_its_file_gives_and_a_quarter_without_one(tmp_path):
+    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
+    assert "guessing_floor" not in data["exam"]
+    load_exam_file(SEED_DIR / "test" / "PTP-100.json")
+    assert Exam.objects.get().guessing_floor == 0.25
+    data["exam"]["guessing_floor"] = 0.2
+    path = tmp_path / "PTP-100.json"
+    path.write_text(json.dumps(data))
+    load_exam_file(path, force=True)
+    assert Exam.objects.get().guessing_floor == 0.2
+
+
 def test_prod_env_needs_admin_credentials_and_creates_only_the_admin(monkeypatch):
     monkeypatch.delenv("ADMIN_EMAIL", raising=False)
     with pytest.raises(CommandError, match="ADMIN_EMAIL"):

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from exams.selectors import exam_blueprint
+from study import estimator as est
 from study.dashboard import dashboard_for
 from study.models import ExamProgress, ObjectiveMastery
 from study.progress import readiness_at
@@ -77,3 +78,20 @@ def test_readiness_for_a_date_is_one_call_from_that_days_start_in_the_learners_z
     assert readiness_at(progress, exam_day).probability < progress.readiness
     progress.answered = 19
     assert readiness_at(progress, exam_day) is None  # not enough answers to say
+
+
+def test_readiness_counts_what_a_blind_guess_gets_on_this_exam(test_exam):
+    """An exam of four-option questions gives a quarter of what is not known for free; one whose
+    items a random pick cannot answer gives nothing, and the same learner is less likely to pass."""
+    user = _learner_as_folded(test_exam, theta=2.0, variance=0.1)
+    progress = ExamProgress.objects.select_related("exam").get(user=user)
+    four_options = readiness_at(progress, progress.last_answer_at).probability
+    test_exam.guessing_floor = 0.0
+    test_exam.save()
+    progress = ExamProgress.objects.select_related("exam").get(user=user)
+    floorless = readiness_at(progress, progress.last_answer_at).probability
+    masteries = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=user)}
+    by_hand = est.readiness_at(progress.last_answer_at, blueprint=exam_blueprint(test_exam), overall=progress,
+                               objectives=masteries, question_count=test_exam.question_count,
+                               passing_fraction=test_exam.passing_fraction, guess=0.0).probability
+    assert floorless == by_hand < four_options - 0.05
