@@ -226,9 +226,9 @@ def adaptive_selection(
     """Question id → why it was chosen: due reviews first, then the weakest objectives, then a
     share of questions never seen; any shortfall is filled from the rest of the bank."""
     chosen: dict[int, str] = {}
-    servable_due = set(Question.objects.servable().filter(exam=exam, pk__in=due_question_ids(user=user, exam=exam))
-                       .values_list("pk", flat=True))
-    for pk in [pk for pk in due_question_ids(user=user, exam=exam) if pk in servable_due][: round(count * ADAPTIVE_DUE_SHARE)]:
+    due = due_question_ids(user=user, exam=exam)  # most overdue first
+    servable_due = set(Question.objects.servable().filter(exam=exam, pk__in=due).values_list("pk", flat=True))
+    for pk in [pk for pk in due if pk in servable_due][: round(count * ADAPTIVE_DUE_SHARE)]:
         chosen[pk] = "Due for review: spaced repetition says now is the time to see it again."
     new_quota = round(count * new_share)
     weak_quota = count - len(chosen) - new_quota
