@@ -205,6 +205,12 @@ def readiness(domains: Sequence[DomainAbility], *, question_count: int, passing_
 OBJECTIVE_SPREAD = 0.6  # sd of a learner's objectives around their overall ability (partial pooling)
 
 
+def pooling_prior_variance(overall_variance: float) -> float:
+    """The variance of an objective's prior in the pooling: the overall ability's, widened by how
+    far a learner's objectives spread around it."""
+    return OBJECTIVE_SPREAD**2 + overall_variance
+
+
 def objective_posterior(theta: float | None, variance: float | None, *, overall_theta: float,
                         overall_variance: float) -> tuple[float, float]:
     """An objective's ability, pooled with the learner's overall ability on the exam.
@@ -213,7 +219,7 @@ def objective_posterior(theta: float | None, variance: float | None, *, overall_
     precision and the mean they point to) is combined with the overall ability as the prior, so
     an objective with few answers leans on how the learner does elsewhere instead of on zero.
     """
-    prior_var = OBJECTIVE_SPREAD**2 + overall_variance
+    prior_var = pooling_prior_variance(overall_variance)
     if theta is None or variance is None:
         return overall_theta, prior_var
     info = max(1.0 / variance - 1.0 / PRIOR_VARIANCE, 0.0)
@@ -234,7 +240,7 @@ def domain_ability(weight: float, objectives: Sequence[tuple[float, float]], *,
     common to all objectives and domains, and what is left is the objective's own, independent of
     the others'."""
     n = max(len(objectives), 1)
-    prior_variance = OBJECTIVE_SPREAD**2 + overall_variance
+    prior_variance = pooling_prior_variance(overall_variance)
     leans = [v / prior_variance for _, v in objectives]
     own = sum(max(v - k * k * overall_variance, 0.0) for (_, v), k in zip(objectives, leans, strict=True)) / n**2
     return DomainAbility(weight, theta=sum(t for t, _ in objectives) / n,
@@ -267,17 +273,16 @@ def readiness_at(when: datetime, *, blueprint: Sequence[BlueprintDomain], overal
     parts = []
     for weight, half_life in HALF_LIVES:
         base = forgotten(overall.theta, overall_idle, half_life), overall.variance
+        unmeasured = objective_posterior(None, None, overall_theta=base[0], overall_variance=base[1])
         domains = []
         for domain in blueprint:
             pooled = [
                 objective_posterior(forgotten(row.theta, idle[oid], half_life), row.variance, overall_theta=base[0],
                                     overall_variance=base[1])
-                if (row := objectives.get(oid)) else objective_posterior(None, None, overall_theta=base[0],
-                                                                         overall_variance=base[1])
+                if (row := objectives.get(oid)) else unmeasured
                 for oid in domain.objective_ids
             ]
-            domains.append(domain_ability(domain.weight, pooled or [(base[0], OBJECTIVE_SPREAD**2 + base[1])],
-                                          overall_variance=base[1]))
+            domains.append(domain_ability(domain.weight, pooled or [unmeasured], overall_variance=base[1]))
         parts.append((weight, readiness(domains, question_count=question_count, passing_fraction=passing_fraction,
                                         overall_variance=base[1], guess=guess)))
     return Readiness(
