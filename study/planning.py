@@ -19,7 +19,7 @@ from django.db.models import Sum
 from exams.selectors import exam_blueprint
 from study import estimator as est
 from study.models import ExamProgress, ObjectiveMastery, StudyDay
-from study.progress import readiness_at
+from study.progress import exam_readiness_at, readiness_at
 
 PLAN_OBJECTIVES = 3  # the weakest objectives the plan spreads its answers over
 PLAN_DIFFICULTY = 3  # answers are assumed at medium difficulty
@@ -136,6 +136,4 @@ def _readiness_on_day(progress: ExamProgress, masteries: dict, objective_ids: li
                     target.theta, target.variance, correct=correct, difficulty=PLAN_DIFFICULTY, guess=est.EXAM_GUESS,
                     idle_days=est.idle_days(target.last_answer_at, noon), drift=drift)
                 target.last_answer_at, target.answered = noon, target.answered + 1
-    return est.readiness_at(exam_day, blueprint=exam_blueprint(exam), overall=overall, objectives=rows,
-                            question_count=exam.question_count, passing_fraction=exam.passing_fraction,
-                            guess=exam.guessing_floor).probability
+    return exam_readiness_at(exam, exam_day, overall=overall, objectives=rows).probability

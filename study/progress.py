@@ -49,8 +49,14 @@ def readiness_at(progress: ExamProgress, when: datetime | date, *,
         when = datetime.combine(when, datetime.min.time(), tzinfo=progress.user.zone)
     if masteries is None:
         masteries = {m.objective_id: m for m in ObjectiveMastery.objects.filter(user=progress.user_id, exam=progress.exam_id)}
-    exam = progress.exam
-    return est.readiness_at(when, blueprint=exam_blueprint(exam), overall=progress, objectives=masteries,
+    return exam_readiness_at(progress.exam, when, overall=progress, objectives=masteries)
+
+
+def exam_readiness_at(exam: Exam, when: datetime, *, overall: est.Estimate,
+                      objectives: Mapping[int, est.Estimate]) -> est.Readiness:
+    """The estimator's readiness for `exam` as of `when`: its blueprint, question count, passing
+    share and guessing floor, for estimates a fold left (or a plan imagines)."""
+    return est.readiness_at(when, blueprint=exam_blueprint(exam), overall=overall, objectives=objectives,
                             question_count=exam.question_count, passing_fraction=exam.passing_fraction,
                             guess=exam.guessing_floor)
 
