@@ -73,16 +73,22 @@ def test_options_that_do_not_go_together_are_refused(args, message):
     assert not Exam.objects.exists()
 
 
+def _edited_test_seed(tmp_path, edit):
+    """The test seed file as `edit` (a function changing its JSON in place) leaves it, under its own name."""
+    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
+    edit(data)
+    path = tmp_path / "PTP-100.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
 @pytest.mark.parametrize("break_it, message", [
     (lambda d: d["domains"][0].pop("weight"), "missing field 'weight'"),
     (lambda d: d["questions"][0].update(difficulty="hard"), "invalid literal for int()"),
     (lambda d: d["questions"][0].pop("stem"), "missing field 'stem'"),
 ])
 def test_a_file_with_missing_or_mistyped_fields_is_a_clear_error(tmp_path, break_it, message):
-    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
-    break_it(data)
-    path = tmp_path / "PTP-100.json"
-    path.write_text(json.dumps(data))
+    path = _edited_test_seed(tmp_path, break_it)
     with pytest.raises(SeedError, match=f"PTP-100.json: malformed seed data .*{message}"):
         load_exam_file(path)
     assert not Exam.objects.exists()
@@ -90,24 +96,17 @@ def test_a_file_with_missing_or_mistyped_fields_is_a_clear_error(tmp_path, break
 
 @pytest.mark.parametrize("floor", [0.75, -0.1, "a quarter", True])
 def test_an_exam_guessing_floor_outside_zero_to_a_half_is_refused(tmp_path, floor):
-    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
-    data["exam"]["guessing_floor"] = floor
-    path = tmp_path / "PTP-100.json"
-    path.write_text(json.dumps(data))
+    path = _edited_test_seed(tmp_path, lambda d: d["exam"].update(guessing_floor=floor))
     with pytest.raises(SeedError, match="guessing_floor must be a number from 0 to 0.5"):
         load_exam_file(path)
     assert not Exam.objects.exists()
 
 
 def test_an_exam_keeps_the_guessing_floor_its_file_gives_and_a_quarter_without_one(tmp_path):
-    data = json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())
-    assert "guessing_floor" not in data["exam"]
+    assert "guessing_floor" not in json.loads((SEED_DIR / "test" / "PTP-100.json").read_text())["exam"]
     load_exam_file(SEED_DIR / "test" / "PTP-100.json")
     assert Exam.objects.get().guessing_floor == 0.25
-    data["exam"]["guessing_floor"] = 0.2
-    path = tmp_path / "PTP-100.json"
-    path.write_text(json.dumps(data))
-    load_exam_file(path, force=True)
+    load_exam_file(_edited_test_seed(tmp_path, lambda d: d["exam"].update(guessing_floor=0.2)), force=True)
     assert Exam.objects.get().guessing_floor == 0.2
 
 
