@@ -281,6 +281,15 @@ class Summary:
     ready_passed: float | None  # the share of them who passed
 
     MIN_BIN = 50
+    # Issue 30's target: every bin of at least MIN_BIN learners within TARGET_GAP of the oracle,
+    # Brier below the naive rule's, at least TARGET_READY of the learners shown "ready" pass.
+    TARGET_GAP = 0.08
+    TARGET_READY = 0.85
+
+    @property
+    def meets_target(self) -> bool:
+        return ((self.worst is None or abs(self.worst.oracle - self.worst.predicted) <= self.TARGET_GAP)
+                and self.brier < self.naive and (self.ready_passed is None or self.ready_passed >= self.TARGET_READY))
 
 
 def summarise(outcomes: Sequence[Outcome]) -> Summary:
