@@ -58,5 +58,3 @@ def csrf_token_of(request) -> str:
     if not hasattr(request, "_csrf_token_masked"):
         request._csrf_token_masked = get_token(request)
     return request._csrf_token_masked
-
-
